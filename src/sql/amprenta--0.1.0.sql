@@ -1,0 +1,922 @@
+-- amprenta 0.1.0: schema, views, roles.
+-- Objects are created in schema amprenta (amprenta.control: schema = amprenta).
+
+\echo Use "CREATE EXTENSION amprenta" to load this file. \quit
+
+-------------------------------------------------------------------------------
+-- Enumerations
+-------------------------------------------------------------------------------
+
+CREATE TYPE amprenta.omics_type AS ENUM
+	('lipidomics', 'metabolomics', 'proteomics', 'transcriptomics');
+COMMENT ON TYPE amprenta.omics_type IS
+	'Kind of omics experiment a dataset comes from.';
+
+CREATE TYPE amprenta.feature_type AS ENUM
+	('gene', 'protein', 'metabolite', 'lipid');
+COMMENT ON TYPE amprenta.feature_type IS
+	'Kind of measured feature; each kind has its own identifier normalizer.';
+
+CREATE TYPE amprenta.signature_direction AS ENUM
+	('up', 'down', 'neutral', 'complex');
+COMMENT ON TYPE amprenta.signature_direction IS
+	'Expected change of a signature component: up, down, neutral (no change) or complex (context dependent).';
+
+CREATE TYPE amprenta.mapping_status AS ENUM
+	('exact', 'repaired', 'ambiguous', 'unmapped');
+COMMENT ON TYPE amprenta.mapping_status IS
+	'How a raw identifier in a file mapped to a feature: exact (normalized cleanly), repaired (an unambiguous repair, e.g. Excel date damage), ambiguous (best reading kept, another exists), unmapped (no feature).';
+
+-------------------------------------------------------------------------------
+-- Internal helpers
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION amprenta.amprenta_touch_updated_at() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'amprenta_touch_updated_at'
+	LANGUAGE C;
+COMMENT ON FUNCTION amprenta.amprenta_touch_updated_at() IS
+	'Trigger function: sets updated_at to the statement time on every UPDATE.';
+
+CREATE FUNCTION amprenta.amprenta_version(
+	OUT extension_version text,
+	OUT library_version text,
+	OUT preloaded boolean)
+	AS 'MODULE_PATHNAME', 'amprenta_version'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_version() IS
+	'Installed SQL version, loaded library version, and whether the library was loaded through shared_preload_libraries.';
+
+-------------------------------------------------------------------------------
+-- Research entities
+-------------------------------------------------------------------------------
+
+CREATE TABLE amprenta.programs (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	name			text NOT NULL CHECK (btrim(name) <> ''),
+	description		text,
+	disease			text[] NOT NULL DEFAULT '{}',
+	notion_page_id	text UNIQUE,
+	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON amprenta.programs (name);
+COMMENT ON TABLE amprenta.programs IS 'Research programs (therapeutic areas) that group experiments, datasets and signatures.';
+COMMENT ON COLUMN amprenta.programs.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.programs.name IS 'Program name as people use it.';
+COMMENT ON COLUMN amprenta.programs.description IS 'Free-text description.';
+COMMENT ON COLUMN amprenta.programs.disease IS 'Diseases the program addresses.';
+COMMENT ON COLUMN amprenta.programs.notion_page_id IS 'Notion page that mirrors this row; set by sync or by the user to adopt an existing page.';
+COMMENT ON COLUMN amprenta.programs.external_ids IS 'Identifiers in other systems, as a JSON object (e.g. {"doi": ...}).';
+COMMENT ON COLUMN amprenta.programs.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.programs.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.experiments (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	name			text NOT NULL CHECK (btrim(name) <> ''),
+	type			text,
+	description		text,
+	disease			text[] NOT NULL DEFAULT '{}',
+	matrix			text[] NOT NULL DEFAULT '{}',
+	model_systems	text[] NOT NULL DEFAULT '{}',
+	targets			text[] NOT NULL DEFAULT '{}',
+	modality		text[] NOT NULL DEFAULT '{}',
+	biomarker_role	text[] NOT NULL DEFAULT '{}',
+	treatment_arms	text[] NOT NULL DEFAULT '{}',
+	stage			text,
+	notion_page_id	text UNIQUE,
+	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON amprenta.experiments (name);
+COMMENT ON TABLE amprenta.experiments IS 'Experiments (studies, cohorts, in vitro or in vivo work) that produce datasets.';
+COMMENT ON COLUMN amprenta.experiments.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.experiments.name IS 'Experiment name.';
+COMMENT ON COLUMN amprenta.experiments.type IS 'Kind of experiment, e.g. in_vivo, in_vitro, patient.';
+COMMENT ON COLUMN amprenta.experiments.description IS 'Free-text description.';
+COMMENT ON COLUMN amprenta.experiments.disease IS 'Diseases studied.';
+COMMENT ON COLUMN amprenta.experiments.matrix IS 'Sample matrices, e.g. CSF, plasma, tissue.';
+COMMENT ON COLUMN amprenta.experiments.model_systems IS 'Model systems (cell lines, animal models, patients).';
+COMMENT ON COLUMN amprenta.experiments.targets IS 'Molecular targets.';
+COMMENT ON COLUMN amprenta.experiments.modality IS 'Therapeutic or measurement modalities.';
+COMMENT ON COLUMN amprenta.experiments.biomarker_role IS 'Roles of the biomarkers studied (diagnostic, prognostic, ...).';
+COMMENT ON COLUMN amprenta.experiments.treatment_arms IS 'Treatment arms of the design.';
+COMMENT ON COLUMN amprenta.experiments.stage IS 'Development stage.';
+COMMENT ON COLUMN amprenta.experiments.notion_page_id IS 'Notion page that mirrors this row.';
+COMMENT ON COLUMN amprenta.experiments.external_ids IS 'Identifiers in other systems, as a JSON object.';
+COMMENT ON COLUMN amprenta.experiments.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.experiments.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.datasets (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	name			text NOT NULL CHECK (btrim(name) <> ''),
+	omics_type		amprenta.omics_type NOT NULL,
+	description		text,
+	organism		text[] NOT NULL DEFAULT '{}',
+	disease			text[] NOT NULL DEFAULT '{}',
+	sample_type		text[] NOT NULL DEFAULT '{}',
+	sample_names	text[] NOT NULL DEFAULT '{}',
+	file_name		text,
+	file_path		text,
+	file_sha256		bytea CHECK (file_sha256 IS NULL OR octet_length(file_sha256) = 32),
+	file_size		bigint CHECK (file_size IS NULL OR file_size >= 0),
+	file_format		text,
+	source_url		text,
+	methods			text,
+	summary			text,
+	results			text,
+	conclusions		text,
+	data_origin		text,
+	notion_page_id	text UNIQUE,
+	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON amprenta.datasets (name);
+CREATE INDEX ON amprenta.datasets (omics_type);
+CREATE INDEX ON amprenta.datasets (file_sha256);
+COMMENT ON TABLE amprenta.datasets IS 'One omics result file (or other data source) and its metadata; its numbers are in dataset_features.';
+COMMENT ON COLUMN amprenta.datasets.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.datasets.name IS 'Dataset name (defaults to the file name on ingestion).';
+COMMENT ON COLUMN amprenta.datasets.omics_type IS 'Omics type of the measurements.';
+COMMENT ON COLUMN amprenta.datasets.description IS 'Free-text description.';
+COMMENT ON COLUMN amprenta.datasets.organism IS 'Organisms sampled.';
+COMMENT ON COLUMN amprenta.datasets.disease IS 'Diseases studied.';
+COMMENT ON COLUMN amprenta.datasets.sample_type IS 'Sample types (CSF, plasma, tissue, cell line ...).';
+COMMENT ON COLUMN amprenta.datasets.sample_names IS 'Sample column names, in file order; dataset_features.sample_values is aligned with this array.';
+COMMENT ON COLUMN amprenta.datasets.file_name IS 'Base name of the ingested file.';
+COMMENT ON COLUMN amprenta.datasets.file_path IS 'Server path the file was read from (NULL when the bytes came from the client).';
+COMMENT ON COLUMN amprenta.datasets.file_sha256 IS 'SHA-256 of the ingested bytes.';
+COMMENT ON COLUMN amprenta.datasets.file_size IS 'Size of the ingested file in bytes.';
+COMMENT ON COLUMN amprenta.datasets.file_format IS 'Detected format and layout (e.g. results, matrix, maxquant, mwtab).';
+COMMENT ON COLUMN amprenta.datasets.source_url IS 'Where the data was published, if anywhere.';
+COMMENT ON COLUMN amprenta.datasets.methods IS 'Methods text (e.g. from an mwTab file).';
+COMMENT ON COLUMN amprenta.datasets.summary IS 'Study summary text.';
+COMMENT ON COLUMN amprenta.datasets.results IS 'Results text.';
+COMMENT ON COLUMN amprenta.datasets.conclusions IS 'Conclusions text.';
+COMMENT ON COLUMN amprenta.datasets.data_origin IS 'Provenance class, e.g. internal, published, open dataset.';
+COMMENT ON COLUMN amprenta.datasets.notion_page_id IS 'Notion page that mirrors this row.';
+COMMENT ON COLUMN amprenta.datasets.external_ids IS 'Identifiers in other systems (e.g. {"mw_study_id": "ST000122"}).';
+COMMENT ON COLUMN amprenta.datasets.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.datasets.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.features (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	feature_type	amprenta.feature_type NOT NULL,
+	normalized_name	text NOT NULL CHECK (normalized_name <> ''),
+	name			text NOT NULL,
+	aliases			text[] NOT NULL DEFAULT '{}',
+	notion_page_id	text UNIQUE,
+	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	UNIQUE (feature_type, normalized_name)
+);
+COMMENT ON TABLE amprenta.features IS 'Dictionary of measured features: one row per (feature_type, normalized_name), shared by every dataset and signature.';
+COMMENT ON COLUMN amprenta.features.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.features.feature_type IS 'Gene, protein, metabolite or lipid.';
+COMMENT ON COLUMN amprenta.features.normalized_name IS 'Canonical identifier produced by the normalizer of feature_type; unique per type.';
+COMMENT ON COLUMN amprenta.features.name IS 'Display name (the raw name first seen).';
+COMMENT ON COLUMN amprenta.features.aliases IS 'Other raw spellings seen for this feature.';
+COMMENT ON COLUMN amprenta.features.notion_page_id IS 'Notion page that mirrors this row (feature sync is off by default).';
+COMMENT ON COLUMN amprenta.features.external_ids IS 'Identifiers in other databases (UniProt, HMDB, KEGG, ChEBI, LIPID MAPS ...).';
+COMMENT ON COLUMN amprenta.features.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.features.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.dataset_features (
+	dataset_id		uuid NOT NULL REFERENCES amprenta.datasets (id) ON DELETE CASCADE,
+	ordinal			integer NOT NULL CHECK (ordinal > 0),
+	feature_id		uuid REFERENCES amprenta.features (id) ON DELETE RESTRICT,
+	raw_name		text NOT NULL,
+	mapping			amprenta.mapping_status NOT NULL DEFAULT 'exact',
+	log2_fold_change float8,
+	statistic		float8,
+	p_value			float8 CHECK (p_value IS NULL OR p_value BETWEEN 0 AND 1),
+	adjusted_p_value float8 CHECK (adjusted_p_value IS NULL OR adjusted_p_value BETWEEN 0 AND 1),
+	abundance		float8,
+	sample_values	float4[],
+	rank			integer CHECK (rank IS NULL OR rank > 0),
+	PRIMARY KEY (dataset_id, ordinal),
+	UNIQUE (feature_id, dataset_id),
+	CHECK ((feature_id IS NULL) = (mapping = 'unmapped'))
+);
+COMMENT ON TABLE amprenta.dataset_features IS 'The numbers of a dataset: one row per data row of the file, linked to its feature.';
+COMMENT ON COLUMN amprenta.dataset_features.dataset_id IS 'Dataset the row belongs to (rows go with their dataset).';
+COMMENT ON COLUMN amprenta.dataset_features.ordinal IS 'Position of the data row in the file, from 1.';
+COMMENT ON COLUMN amprenta.dataset_features.feature_id IS 'Feature the raw name normalized to; NULL when unmapped. A feature appears at most once per dataset.';
+COMMENT ON COLUMN amprenta.dataset_features.raw_name IS 'Identifier exactly as written in the file.';
+COMMENT ON COLUMN amprenta.dataset_features.mapping IS 'How the raw name mapped: exact, repaired, ambiguous or unmapped.';
+COMMENT ON COLUMN amprenta.dataset_features.log2_fold_change IS 'log2 fold change, when the file has one.';
+COMMENT ON COLUMN amprenta.dataset_features.statistic IS 'Test statistic (t, Wald, F ...), when the file has one; its sign is the direction.';
+COMMENT ON COLUMN amprenta.dataset_features.p_value IS 'Nominal p-value.';
+COMMENT ON COLUMN amprenta.dataset_features.adjusted_p_value IS 'Multiple-testing adjusted p-value (FDR, q).';
+COMMENT ON COLUMN amprenta.dataset_features.abundance IS 'Single abundance or mean expression value, when that is what the file has.';
+COMMENT ON COLUMN amprenta.dataset_features.sample_values IS 'Per-sample values, aligned with datasets.sample_names; NULL elements are missing values.';
+COMMENT ON COLUMN amprenta.dataset_features.rank IS 'Rank within the dataset (1 = most increased), from the statistic or fold change.';
+
+CREATE TABLE amprenta.signatures (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	name			text NOT NULL UNIQUE CHECK (btrim(name) <> ''),
+	short_id		text,
+	description		text,
+	source			text,
+	biomarker_role	text[] NOT NULL DEFAULT '{}',
+	phenotype_axes	text[] NOT NULL DEFAULT '{}',
+	data_ownership	text,
+	notion_page_id	text UNIQUE,
+	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON amprenta.signatures (short_id);
+COMMENT ON TABLE amprenta.signatures IS 'Multi-omics signatures: named sets of features with expected directions and weights.';
+COMMENT ON COLUMN amprenta.signatures.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.signatures.name IS 'Unique signature name.';
+COMMENT ON COLUMN amprenta.signatures.short_id IS 'Short code people use for the signature.';
+COMMENT ON COLUMN amprenta.signatures.description IS 'Free-text description.';
+COMMENT ON COLUMN amprenta.signatures.source IS 'Where the signature comes from (file name, publication, consortium).';
+COMMENT ON COLUMN amprenta.signatures.biomarker_role IS 'Biomarker roles (diagnostic, prognostic, ...).';
+COMMENT ON COLUMN amprenta.signatures.phenotype_axes IS 'Phenotype axes the signature describes.';
+COMMENT ON COLUMN amprenta.signatures.data_ownership IS 'Ownership class, e.g. Public.';
+COMMENT ON COLUMN amprenta.signatures.notion_page_id IS 'Notion page that mirrors this row.';
+COMMENT ON COLUMN amprenta.signatures.external_ids IS 'Identifiers in other systems, as a JSON object.';
+COMMENT ON COLUMN amprenta.signatures.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.signatures.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.signature_components (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	signature_id	uuid NOT NULL REFERENCES amprenta.signatures (id) ON DELETE CASCADE,
+	feature_id		uuid REFERENCES amprenta.features (id) ON DELETE RESTRICT,
+	feature_type	amprenta.feature_type NOT NULL,
+	feature_name	text NOT NULL CHECK (btrim(feature_name) <> ''),
+	direction		amprenta.signature_direction,
+	weight			float8 NOT NULL DEFAULT 1.0 CHECK (weight >= 0 AND weight <> 'Infinity'::float8),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	UNIQUE (signature_id, feature_type, feature_name)
+);
+CREATE INDEX ON amprenta.signature_components (feature_id);
+COMMENT ON TABLE amprenta.signature_components IS 'Members of a signature: a feature, its expected direction and its weight.';
+COMMENT ON COLUMN amprenta.signature_components.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.signature_components.signature_id IS 'Signature the component belongs to (components go with their signature).';
+COMMENT ON COLUMN amprenta.signature_components.feature_id IS 'Normalized feature; NULL when the name could not be normalized.';
+COMMENT ON COLUMN amprenta.signature_components.feature_type IS 'Gene, protein, metabolite or lipid.';
+COMMENT ON COLUMN amprenta.signature_components.feature_name IS 'Feature name as written in the signature source.';
+COMMENT ON COLUMN amprenta.signature_components.direction IS 'Expected direction; NULL when the source gave none.';
+COMMENT ON COLUMN amprenta.signature_components.weight IS 'Non-negative weight, 1.0 by default.';
+COMMENT ON COLUMN amprenta.signature_components.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.signature_components.updated_at IS 'When the row last changed (kept by a trigger).';
+
+-------------------------------------------------------------------------------
+-- Link tables
+-------------------------------------------------------------------------------
+
+CREATE TABLE amprenta.program_experiments (
+	program_id		uuid NOT NULL REFERENCES amprenta.programs (id) ON DELETE CASCADE,
+	experiment_id	uuid NOT NULL REFERENCES amprenta.experiments (id) ON DELETE CASCADE,
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (program_id, experiment_id)
+);
+CREATE INDEX ON amprenta.program_experiments (experiment_id);
+COMMENT ON TABLE amprenta.program_experiments IS 'Which experiments belong to which programs (many to many).';
+COMMENT ON COLUMN amprenta.program_experiments.program_id IS 'The program.';
+COMMENT ON COLUMN amprenta.program_experiments.experiment_id IS 'The experiment.';
+COMMENT ON COLUMN amprenta.program_experiments.created_at IS 'When the link was made.';
+
+CREATE TABLE amprenta.program_datasets (
+	program_id		uuid NOT NULL REFERENCES amprenta.programs (id) ON DELETE CASCADE,
+	dataset_id		uuid NOT NULL REFERENCES amprenta.datasets (id) ON DELETE CASCADE,
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (program_id, dataset_id)
+);
+CREATE INDEX ON amprenta.program_datasets (dataset_id);
+COMMENT ON TABLE amprenta.program_datasets IS 'Which datasets belong to which programs (many to many).';
+COMMENT ON COLUMN amprenta.program_datasets.program_id IS 'The program.';
+COMMENT ON COLUMN amprenta.program_datasets.dataset_id IS 'The dataset.';
+COMMENT ON COLUMN amprenta.program_datasets.created_at IS 'When the link was made.';
+
+CREATE TABLE amprenta.experiment_datasets (
+	experiment_id	uuid NOT NULL REFERENCES amprenta.experiments (id) ON DELETE CASCADE,
+	dataset_id		uuid NOT NULL REFERENCES amprenta.datasets (id) ON DELETE CASCADE,
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (experiment_id, dataset_id)
+);
+CREATE INDEX ON amprenta.experiment_datasets (dataset_id);
+COMMENT ON TABLE amprenta.experiment_datasets IS 'Which datasets an experiment produced (many to many).';
+COMMENT ON COLUMN amprenta.experiment_datasets.experiment_id IS 'The experiment.';
+COMMENT ON COLUMN amprenta.experiment_datasets.dataset_id IS 'The dataset.';
+COMMENT ON COLUMN amprenta.experiment_datasets.created_at IS 'When the link was made.';
+
+CREATE TABLE amprenta.program_signatures (
+	program_id		uuid NOT NULL REFERENCES amprenta.programs (id) ON DELETE CASCADE,
+	signature_id	uuid NOT NULL REFERENCES amprenta.signatures (id) ON DELETE CASCADE,
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (program_id, signature_id)
+);
+CREATE INDEX ON amprenta.program_signatures (signature_id);
+COMMENT ON TABLE amprenta.program_signatures IS 'Which signatures a program uses (many to many).';
+COMMENT ON COLUMN amprenta.program_signatures.program_id IS 'The program.';
+COMMENT ON COLUMN amprenta.program_signatures.signature_id IS 'The signature.';
+COMMENT ON COLUMN amprenta.program_signatures.created_at IS 'When the link was made.';
+
+CREATE TABLE amprenta.dataset_signature_scores (
+	signature_id	uuid NOT NULL REFERENCES amprenta.signatures (id) ON DELETE CASCADE,
+	dataset_id		uuid NOT NULL REFERENCES amprenta.datasets (id) ON DELETE CASCADE,
+	method			text NOT NULL DEFAULT 'concordance'
+					CHECK (method IN ('concordance', 'rank', 'ks', 'legacy')),
+	score			float8,
+	p_value			float8 CHECK (p_value IS NULL OR p_value BETWEEN 0 AND 1),
+	matched			integer NOT NULL DEFAULT 0 CHECK (matched >= 0),
+	total			integer NOT NULL DEFAULT 0 CHECK (total >= 0),
+	concordant		integer NOT NULL DEFAULT 0 CHECK (concordant >= 0),
+	discordant		integer NOT NULL DEFAULT 0 CHECK (discordant >= 0),
+	coverage		float8 CHECK (coverage IS NULL OR coverage BETWEEN 0 AND 1),
+	layers			jsonb NOT NULL DEFAULT '{}',
+	options			jsonb NOT NULL DEFAULT '{}',
+	computed_at		timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (signature_id, dataset_id, method)
+);
+CREATE INDEX ON amprenta.dataset_signature_scores (dataset_id);
+COMMENT ON TABLE amprenta.dataset_signature_scores IS 'Materialized signature scores per dataset and method, for BI tools.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.signature_id IS 'The signature scored.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.dataset_id IS 'The dataset scored.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.method IS 'Scoring method: concordance, rank, ks or legacy.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.score IS 'The score; NULL when no component matched.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.p_value IS 'p-value of the score, analytic or by permutation (see options).';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.matched IS 'Components found in the dataset.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.total IS 'Components of the dataset''s feature types.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.concordant IS 'Matched components whose direction agrees.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.discordant IS 'Matched components whose direction disagrees.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.coverage IS 'matched / total.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.layers IS 'Per omics layer: score, matched, total.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.options IS 'Options the score was computed with.';
+COMMENT ON COLUMN amprenta.dataset_signature_scores.computed_at IS 'When the score was computed.';
+
+-------------------------------------------------------------------------------
+-- Chemistry and screening
+-------------------------------------------------------------------------------
+
+CREATE TABLE amprenta.compounds (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	compound_id		text NOT NULL UNIQUE CHECK (btrim(compound_id) <> ''),
+	name			text,
+	smiles			text NOT NULL,
+	canonical_smiles text,
+	inchi_key		text UNIQUE CHECK (inchi_key IS NULL OR inchi_key ~ '^[A-Z]{14}-[A-Z]{10}-[A-Z]$'),
+	molecular_formula text,
+	molecular_weight float8 CHECK (molecular_weight IS NULL OR molecular_weight > 0),
+	logp			float8,
+	hbd_count		integer CHECK (hbd_count IS NULL OR hbd_count >= 0),
+	hba_count		integer CHECK (hba_count IS NULL OR hba_count >= 0),
+	rotatable_bonds	integer CHECK (rotatable_bonds IS NULL OR rotatable_bonds >= 0),
+	notion_page_id	text UNIQUE,
+	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON amprenta.compounds (smiles);
+COMMENT ON TABLE amprenta.compounds IS 'Small molecules screened or tested.';
+COMMENT ON COLUMN amprenta.compounds.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.compounds.compound_id IS 'Registry identifier of the compound (unique).';
+COMMENT ON COLUMN amprenta.compounds.name IS 'Common name.';
+COMMENT ON COLUMN amprenta.compounds.smiles IS 'SMILES as supplied.';
+COMMENT ON COLUMN amprenta.compounds.canonical_smiles IS 'Canonical SMILES, when computed.';
+COMMENT ON COLUMN amprenta.compounds.inchi_key IS 'Standard InChIKey (unique).';
+COMMENT ON COLUMN amprenta.compounds.molecular_formula IS 'Molecular formula.';
+COMMENT ON COLUMN amprenta.compounds.molecular_weight IS 'Molecular weight (g/mol).';
+COMMENT ON COLUMN amprenta.compounds.logp IS 'Computed logP.';
+COMMENT ON COLUMN amprenta.compounds.hbd_count IS 'Hydrogen-bond donors.';
+COMMENT ON COLUMN amprenta.compounds.hba_count IS 'Hydrogen-bond acceptors.';
+COMMENT ON COLUMN amprenta.compounds.rotatable_bonds IS 'Rotatable bonds.';
+COMMENT ON COLUMN amprenta.compounds.notion_page_id IS 'Notion page that mirrors this row.';
+COMMENT ON COLUMN amprenta.compounds.external_ids IS 'Identifiers in other systems (PubChem, ChEMBL ...).';
+COMMENT ON COLUMN amprenta.compounds.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.compounds.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.screening_campaigns (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	campaign_id		text NOT NULL UNIQUE CHECK (btrim(campaign_id) <> ''),
+	name			text NOT NULL CHECK (btrim(name) <> ''),
+	description		text,
+	program_id		uuid REFERENCES amprenta.programs (id) ON DELETE SET NULL,
+	assay_type		text,
+	target			text,
+	library_id		text,
+	total_wells		integer CHECK (total_wells IS NULL OR total_wells >= 0),
+	run_date		date,
+	notion_page_id	text UNIQUE,
+	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON amprenta.screening_campaigns (program_id);
+COMMENT ON TABLE amprenta.screening_campaigns IS 'High-throughput screening campaigns.';
+COMMENT ON COLUMN amprenta.screening_campaigns.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.screening_campaigns.campaign_id IS 'Campaign identifier used by the lab (unique).';
+COMMENT ON COLUMN amprenta.screening_campaigns.name IS 'Campaign name.';
+COMMENT ON COLUMN amprenta.screening_campaigns.description IS 'Free-text description.';
+COMMENT ON COLUMN amprenta.screening_campaigns.program_id IS 'Program the campaign serves; cleared if the program is deleted.';
+COMMENT ON COLUMN amprenta.screening_campaigns.assay_type IS 'Assay type.';
+COMMENT ON COLUMN amprenta.screening_campaigns.target IS 'Molecular target.';
+COMMENT ON COLUMN amprenta.screening_campaigns.library_id IS 'Compound library screened.';
+COMMENT ON COLUMN amprenta.screening_campaigns.total_wells IS 'Number of wells screened.';
+COMMENT ON COLUMN amprenta.screening_campaigns.run_date IS 'Date the screen ran.';
+COMMENT ON COLUMN amprenta.screening_campaigns.notion_page_id IS 'Notion page that mirrors this row.';
+COMMENT ON COLUMN amprenta.screening_campaigns.external_ids IS 'Identifiers in other systems.';
+COMMENT ON COLUMN amprenta.screening_campaigns.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.screening_campaigns.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.screening_results (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	campaign_id		uuid NOT NULL REFERENCES amprenta.screening_campaigns (id) ON DELETE CASCADE,
+	compound_id		uuid NOT NULL REFERENCES amprenta.compounds (id) ON DELETE RESTRICT,
+	well_position	text,
+	raw_value		float8,
+	normalized_value float8,
+	z_score			float8,
+	hit				boolean NOT NULL DEFAULT false,
+	hit_category	text,
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	UNIQUE (campaign_id, compound_id, well_position)
+);
+CREATE INDEX ON amprenta.screening_results (compound_id);
+COMMENT ON TABLE amprenta.screening_results IS 'One measurement of a compound in a screening campaign.';
+COMMENT ON COLUMN amprenta.screening_results.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.screening_results.campaign_id IS 'Campaign (results go with their campaign).';
+COMMENT ON COLUMN amprenta.screening_results.compound_id IS 'Compound measured (a compound with results cannot be deleted).';
+COMMENT ON COLUMN amprenta.screening_results.well_position IS 'Plate well, e.g. A01.';
+COMMENT ON COLUMN amprenta.screening_results.raw_value IS 'Raw readout.';
+COMMENT ON COLUMN amprenta.screening_results.normalized_value IS 'Normalized readout (e.g. percent inhibition).';
+COMMENT ON COLUMN amprenta.screening_results.z_score IS 'Plate z-score.';
+COMMENT ON COLUMN amprenta.screening_results.hit IS 'Whether the result is a hit.';
+COMMENT ON COLUMN amprenta.screening_results.hit_category IS 'Hit class, e.g. hit, inactive.';
+COMMENT ON COLUMN amprenta.screening_results.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.screening_results.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.biochemical_results (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	compound_id		uuid NOT NULL REFERENCES amprenta.compounds (id) ON DELETE RESTRICT,
+	program_id		uuid REFERENCES amprenta.programs (id) ON DELETE SET NULL,
+	assay_name		text NOT NULL CHECK (btrim(assay_name) <> ''),
+	target			text,
+	ic50			float8 CHECK (ic50 IS NULL OR ic50 > 0),
+	ec50			float8 CHECK (ec50 IS NULL OR ec50 > 0),
+	ki				float8 CHECK (ki IS NULL OR ki > 0),
+	kd				float8 CHECK (kd IS NULL OR kd > 0),
+	activity_type	text,
+	units			text NOT NULL DEFAULT 'nM',
+	run_date		date,
+	notion_page_id	text UNIQUE,
+	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON amprenta.biochemical_results (compound_id);
+CREATE INDEX ON amprenta.biochemical_results (program_id);
+COMMENT ON TABLE amprenta.biochemical_results IS 'Dose-response and binding results of a compound in an assay.';
+COMMENT ON COLUMN amprenta.biochemical_results.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.biochemical_results.compound_id IS 'Compound tested (a compound with results cannot be deleted).';
+COMMENT ON COLUMN amprenta.biochemical_results.program_id IS 'Program the result serves; cleared if the program is deleted.';
+COMMENT ON COLUMN amprenta.biochemical_results.assay_name IS 'Assay name.';
+COMMENT ON COLUMN amprenta.biochemical_results.target IS 'Molecular target.';
+COMMENT ON COLUMN amprenta.biochemical_results.ic50 IS 'Half-maximal inhibitory concentration, in units.';
+COMMENT ON COLUMN amprenta.biochemical_results.ec50 IS 'Half-maximal effective concentration, in units.';
+COMMENT ON COLUMN amprenta.biochemical_results.ki IS 'Inhibition constant, in units.';
+COMMENT ON COLUMN amprenta.biochemical_results.kd IS 'Dissociation constant, in units.';
+COMMENT ON COLUMN amprenta.biochemical_results.activity_type IS 'Which measure is primary (IC50, EC50, Ki, Kd).';
+COMMENT ON COLUMN amprenta.biochemical_results.units IS 'Concentration units of the measures, nM by default.';
+COMMENT ON COLUMN amprenta.biochemical_results.run_date IS 'Date the assay ran.';
+COMMENT ON COLUMN amprenta.biochemical_results.notion_page_id IS 'Notion page that mirrors this row.';
+COMMENT ON COLUMN amprenta.biochemical_results.external_ids IS 'Identifiers in other systems.';
+COMMENT ON COLUMN amprenta.biochemical_results.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.biochemical_results.updated_at IS 'When the row last changed (kept by a trigger).';
+
+-------------------------------------------------------------------------------
+-- Provenance
+-------------------------------------------------------------------------------
+
+CREATE TABLE amprenta.ingestions (
+	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	dataset_id		uuid REFERENCES amprenta.datasets (id) ON DELETE SET NULL,
+	file_name		text NOT NULL,
+	file_path		text,
+	sha256			bytea NOT NULL CHECK (octet_length(sha256) = 32),
+	file_size		bigint NOT NULL CHECK (file_size >= 0),
+	omics_type		amprenta.omics_type NOT NULL,
+	format			text NOT NULL,
+	options			jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(options) = 'object'),
+	rows_read		bigint NOT NULL DEFAULT 0 CHECK (rows_read >= 0),
+	rows_kept		bigint NOT NULL DEFAULT 0 CHECK (rows_kept >= 0),
+	unmapped		bigint NOT NULL DEFAULT 0 CHECK (unmapped >= 0),
+	ambiguous		bigint NOT NULL DEFAULT 0 CHECK (ambiguous >= 0),
+	duplicates		bigint NOT NULL DEFAULT 0 CHECK (duplicates >= 0),
+	warnings		jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(warnings) = 'array'),
+	ingested_by		name NOT NULL DEFAULT current_user,
+	started_at		timestamptz NOT NULL DEFAULT now(),
+	finished_at		timestamptz NOT NULL DEFAULT clock_timestamp(),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	CHECK (rows_kept <= rows_read)
+);
+CREATE INDEX ON amprenta.ingestions (dataset_id);
+CREATE INDEX ON amprenta.ingestions (sha256);
+COMMENT ON TABLE amprenta.ingestions IS 'One row per successful ingestion: what was read, what was kept, and what was odd about it.';
+COMMENT ON COLUMN amprenta.ingestions.id IS 'Primary key.';
+COMMENT ON COLUMN amprenta.ingestions.dataset_id IS 'Dataset created; NULL once that dataset has been deleted (the record stays).';
+COMMENT ON COLUMN amprenta.ingestions.file_name IS 'Base name of the file.';
+COMMENT ON COLUMN amprenta.ingestions.file_path IS 'Server path, or NULL when the bytes came from the client.';
+COMMENT ON COLUMN amprenta.ingestions.sha256 IS 'SHA-256 of the bytes read.';
+COMMENT ON COLUMN amprenta.ingestions.file_size IS 'Number of bytes read.';
+COMMENT ON COLUMN amprenta.ingestions.omics_type IS 'Omics type, given or inferred.';
+COMMENT ON COLUMN amprenta.ingestions.format IS 'Detected format and layout.';
+COMMENT ON COLUMN amprenta.ingestions.options IS 'Options the ingestion ran with.';
+COMMENT ON COLUMN amprenta.ingestions.rows_read IS 'Data rows read from the file.';
+COMMENT ON COLUMN amprenta.ingestions.rows_kept IS 'Data rows stored in dataset_features.';
+COMMENT ON COLUMN amprenta.ingestions.unmapped IS 'Rows whose identifier did not normalize.';
+COMMENT ON COLUMN amprenta.ingestions.ambiguous IS 'Rows whose identifier had more than one reading.';
+COMMENT ON COLUMN amprenta.ingestions.duplicates IS 'Rows whose feature was already seen in the same file.';
+COMMENT ON COLUMN amprenta.ingestions.warnings IS 'JSON array of warnings, each with the line and what was seen.';
+COMMENT ON COLUMN amprenta.ingestions.ingested_by IS 'Role that ran the ingestion.';
+COMMENT ON COLUMN amprenta.ingestions.started_at IS 'When the ingestion started.';
+COMMENT ON COLUMN amprenta.ingestions.finished_at IS 'When the ingestion finished.';
+COMMENT ON COLUMN amprenta.ingestions.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.ingestions.updated_at IS 'When the row last changed (kept by a trigger).';
+
+-------------------------------------------------------------------------------
+-- Semantic index
+-------------------------------------------------------------------------------
+
+CREATE TABLE amprenta.chunks (
+	entity_type		text NOT NULL
+					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
+	entity_id		uuid NOT NULL,
+	chunk_no		integer NOT NULL CHECK (chunk_no >= 0),
+	vector_id		text GENERATED ALWAYS AS
+					(entity_type || ':' || entity_id::text || ':' || chunk_no::text) STORED,
+	content			text NOT NULL,
+	content_sha256	bytea NOT NULL CHECK (octet_length(content_sha256) = 32),
+	embedding		float4[],
+	embedding_model	text,
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (entity_type, entity_id, chunk_no),
+	CHECK ((embedding IS NULL) = (embedding_model IS NULL))
+);
+COMMENT ON TABLE amprenta.chunks IS 'Semantic index: text chunks built from entities and their embeddings (the local vector index; mirrored to Pinecone when configured).';
+COMMENT ON COLUMN amprenta.chunks.entity_type IS 'Kind of entity the chunk describes.';
+COMMENT ON COLUMN amprenta.chunks.entity_id IS 'Id of that entity (no foreign key: chunks of deleted entities are removed by the sync worker).';
+COMMENT ON COLUMN amprenta.chunks.chunk_no IS 'Position of the chunk within the entity, from 0.';
+COMMENT ON COLUMN amprenta.chunks.vector_id IS 'Deterministic vector id <entity_type>:<uuid>:<chunk> used in Pinecone.';
+COMMENT ON COLUMN amprenta.chunks.content IS 'Chunk text that was embedded.';
+COMMENT ON COLUMN amprenta.chunks.content_sha256 IS 'SHA-256 of content; unchanged chunks are not re-embedded.';
+COMMENT ON COLUMN amprenta.chunks.embedding IS 'Embedding vector; NULL until embedded.';
+COMMENT ON COLUMN amprenta.chunks.embedding_model IS 'Provider and model that produced the embedding.';
+COMMENT ON COLUMN amprenta.chunks.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.chunks.updated_at IS 'When the row last changed (kept by a trigger).';
+
+-------------------------------------------------------------------------------
+-- Sync to Notion and Pinecone
+-------------------------------------------------------------------------------
+
+CREATE TABLE amprenta.sync_outbox (
+	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	sink			text NOT NULL CHECK (sink IN ('notion', 'pinecone')),
+	op				text NOT NULL CHECK (op IN ('upsert', 'delete')),
+	entity_type		text NOT NULL
+					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
+	entity_id		uuid NOT NULL,
+	state			text NOT NULL DEFAULT 'pending'
+					CHECK (state IN ('pending', 'inflight', 'dead')),
+	attempts		integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+	next_attempt_at	timestamptz NOT NULL DEFAULT now(),
+	lease_until		timestamptz,
+	leased_by		integer,
+	last_error		text,
+	last_http_status integer,
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	CHECK ((state = 'inflight') = (lease_until IS NOT NULL))
+) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01);
+-- One pending row per entity and sink: repeated changes coalesce.
+CREATE UNIQUE INDEX sync_outbox_pending_key
+	ON amprenta.sync_outbox (sink, entity_type, entity_id) WHERE state = 'pending';
+CREATE INDEX sync_outbox_due
+	ON amprenta.sync_outbox (sink, next_attempt_at) WHERE state = 'pending';
+CREATE INDEX sync_outbox_leases
+	ON amprenta.sync_outbox (lease_until) WHERE state = 'inflight';
+COMMENT ON TABLE amprenta.sync_outbox IS 'Durable queue of changes to deliver to Notion and Pinecone; drained by the sync worker. Delivered rows are deleted.';
+COMMENT ON COLUMN amprenta.sync_outbox.id IS 'Queue order.';
+COMMENT ON COLUMN amprenta.sync_outbox.sink IS 'Destination: notion or pinecone.';
+COMMENT ON COLUMN amprenta.sync_outbox.op IS 'upsert (send the current row) or delete.';
+COMMENT ON COLUMN amprenta.sync_outbox.entity_type IS 'Kind of entity changed.';
+COMMENT ON COLUMN amprenta.sync_outbox.entity_id IS 'Id of the entity changed.';
+COMMENT ON COLUMN amprenta.sync_outbox.state IS 'pending (waiting), inflight (leased by a worker) or dead (given up; see last_error).';
+COMMENT ON COLUMN amprenta.sync_outbox.attempts IS 'Delivery attempts spent (rate-limit pauses spend none).';
+COMMENT ON COLUMN amprenta.sync_outbox.next_attempt_at IS 'Earliest time of the next attempt (backoff).';
+COMMENT ON COLUMN amprenta.sync_outbox.lease_until IS 'While inflight: when the lease expires and the row returns to pending.';
+COMMENT ON COLUMN amprenta.sync_outbox.leased_by IS 'Process id of the worker holding the lease.';
+COMMENT ON COLUMN amprenta.sync_outbox.last_error IS 'Last error message (API keys never appear here).';
+COMMENT ON COLUMN amprenta.sync_outbox.last_http_status IS 'HTTP status of the last attempt, if any.';
+COMMENT ON COLUMN amprenta.sync_outbox.created_at IS 'When the change was first enqueued.';
+COMMENT ON COLUMN amprenta.sync_outbox.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.sync_refs (
+	sink			text NOT NULL CHECK (sink IN ('notion', 'pinecone')),
+	entity_type		text NOT NULL
+					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
+	entity_id		uuid NOT NULL,
+	external_id		text,
+	content_sha256	bytea CHECK (content_sha256 IS NULL OR octet_length(content_sha256) = 32),
+	chunk_count		integer NOT NULL DEFAULT 0 CHECK (chunk_count >= 0),
+	synced_at		timestamptz NOT NULL DEFAULT now(),
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (sink, entity_type, entity_id),
+	UNIQUE (sink, external_id)
+);
+COMMENT ON TABLE amprenta.sync_refs IS 'What each sink holds for each entity: external id and hash of the content last delivered.';
+COMMENT ON COLUMN amprenta.sync_refs.sink IS 'notion or pinecone.';
+COMMENT ON COLUMN amprenta.sync_refs.entity_type IS 'Kind of entity.';
+COMMENT ON COLUMN amprenta.sync_refs.entity_id IS 'Id of the entity.';
+COMMENT ON COLUMN amprenta.sync_refs.external_id IS 'Notion page id, or the Pinecone id prefix of the entity''s vectors.';
+COMMENT ON COLUMN amprenta.sync_refs.content_sha256 IS 'Hash of the content last delivered; equal content is not sent again.';
+COMMENT ON COLUMN amprenta.sync_refs.chunk_count IS 'Pinecone: number of vectors last written (surplus ones are deleted when an entity shrinks).';
+COMMENT ON COLUMN amprenta.sync_refs.synced_at IS 'When the sink last acknowledged the entity.';
+COMMENT ON COLUMN amprenta.sync_refs.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.sync_refs.updated_at IS 'When the row last changed (kept by a trigger).';
+
+CREATE TABLE amprenta.notion_targets (
+	entity_type		text PRIMARY KEY
+					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
+	database_id		text,
+	data_source_id	text,
+	title_property	text NOT NULL DEFAULT 'Name',
+	property_map	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(property_map) = 'object'),
+	enabled			boolean NOT NULL DEFAULT true,
+	created_at		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	CHECK (database_id IS NOT NULL OR data_source_id IS NOT NULL)
+);
+COMMENT ON TABLE amprenta.notion_targets IS 'Where each entity type goes in Notion: the database (2022-06-28 API) or data source (2025-09-03 API), the title property and the column-to-property mapping.';
+COMMENT ON COLUMN amprenta.notion_targets.entity_type IS 'Entity type this target receives.';
+COMMENT ON COLUMN amprenta.notion_targets.database_id IS 'Notion database id (API version 2022-06-28).';
+COMMENT ON COLUMN amprenta.notion_targets.data_source_id IS 'Notion data source id (API version 2025-09-03).';
+COMMENT ON COLUMN amprenta.notion_targets.title_property IS 'Name of the title property of the database.';
+COMMENT ON COLUMN amprenta.notion_targets.property_map IS 'JSON object: column name -> {"property": name, "type": notion property type}.';
+COMMENT ON COLUMN amprenta.notion_targets.enabled IS 'Whether changes of this entity type are sent to Notion.';
+COMMENT ON COLUMN amprenta.notion_targets.created_at IS 'When the row was created.';
+COMMENT ON COLUMN amprenta.notion_targets.updated_at IS 'When the row last changed (kept by a trigger).';
+
+-------------------------------------------------------------------------------
+-- updated_at triggers on every table that has the column
+-------------------------------------------------------------------------------
+
+DO $$
+DECLARE
+	t regclass;
+BEGIN
+	FOR t IN
+		SELECT c.oid::regclass
+		  FROM pg_class c
+		  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'updated_at' AND NOT a.attisdropped
+		 WHERE c.relnamespace = 'amprenta'::regnamespace AND c.relkind = 'r'
+		 ORDER BY c.relname
+	LOOP
+		EXECUTE format('CREATE TRIGGER touch_updated_at BEFORE UPDATE ON %s '
+					   'FOR EACH ROW EXECUTE FUNCTION amprenta.amprenta_touch_updated_at()', t);
+	END LOOP;
+END
+$$;
+
+-------------------------------------------------------------------------------
+-- Views
+-------------------------------------------------------------------------------
+
+CREATE VIEW amprenta.dataset_summary AS
+SELECT d.id AS dataset_id,
+	   d.name,
+	   d.omics_type,
+	   d.organism,
+	   d.disease,
+	   d.sample_type,
+	   cardinality(d.sample_names) AS samples,
+	   coalesce(f.rows, 0) AS rows,
+	   coalesce(f.mapped, 0) AS mapped,
+	   coalesce(f.unmapped, 0) AS unmapped,
+	   coalesce(f.ambiguous, 0) AS ambiguous,
+	   coalesce(p.programs, '{}') AS programs,
+	   coalesce(e.experiments, '{}') AS experiments,
+	   d.file_name,
+	   d.file_format,
+	   i.last_ingested_at,
+	   d.notion_page_id,
+	   d.created_at,
+	   d.updated_at
+  FROM amprenta.datasets d
+  LEFT JOIN LATERAL (
+		SELECT count(*) AS rows,
+			   count(*) FILTER (WHERE df.mapping <> 'unmapped') AS mapped,
+			   count(*) FILTER (WHERE df.mapping = 'unmapped') AS unmapped,
+			   count(*) FILTER (WHERE df.mapping = 'ambiguous') AS ambiguous
+		  FROM amprenta.dataset_features df
+		 WHERE df.dataset_id = d.id) f ON true
+  LEFT JOIN LATERAL (
+		SELECT array_agg(pr.name ORDER BY pr.name) AS programs
+		  FROM amprenta.program_datasets pd
+		  JOIN amprenta.programs pr ON pr.id = pd.program_id
+		 WHERE pd.dataset_id = d.id) p ON true
+  LEFT JOIN LATERAL (
+		SELECT array_agg(ex.name ORDER BY ex.name) AS experiments
+		  FROM amprenta.experiment_datasets ed
+		  JOIN amprenta.experiments ex ON ex.id = ed.experiment_id
+		 WHERE ed.dataset_id = d.id) e ON true
+  LEFT JOIN LATERAL (
+		SELECT max(ig.finished_at) AS last_ingested_at
+		  FROM amprenta.ingestions ig
+		 WHERE ig.dataset_id = d.id) i ON true;
+COMMENT ON VIEW amprenta.dataset_summary IS 'One row per dataset: metadata, row and mapping counts, programs and experiments it belongs to.';
+COMMENT ON COLUMN amprenta.dataset_summary.dataset_id IS 'Dataset id.';
+COMMENT ON COLUMN amprenta.dataset_summary.name IS 'Dataset name.';
+COMMENT ON COLUMN amprenta.dataset_summary.omics_type IS 'Omics type.';
+COMMENT ON COLUMN amprenta.dataset_summary.organism IS 'Organisms.';
+COMMENT ON COLUMN amprenta.dataset_summary.disease IS 'Diseases.';
+COMMENT ON COLUMN amprenta.dataset_summary.sample_type IS 'Sample types.';
+COMMENT ON COLUMN amprenta.dataset_summary.samples IS 'Number of samples (length of sample_names).';
+COMMENT ON COLUMN amprenta.dataset_summary.rows IS 'Rows in dataset_features.';
+COMMENT ON COLUMN amprenta.dataset_summary.mapped IS 'Rows linked to a feature.';
+COMMENT ON COLUMN amprenta.dataset_summary.unmapped IS 'Rows whose identifier did not normalize.';
+COMMENT ON COLUMN amprenta.dataset_summary.ambiguous IS 'Rows whose identifier had more than one reading.';
+COMMENT ON COLUMN amprenta.dataset_summary.programs IS 'Names of the programs the dataset belongs to.';
+COMMENT ON COLUMN amprenta.dataset_summary.experiments IS 'Names of the experiments that produced it.';
+COMMENT ON COLUMN amprenta.dataset_summary.file_name IS 'Ingested file name.';
+COMMENT ON COLUMN amprenta.dataset_summary.file_format IS 'Detected format and layout.';
+COMMENT ON COLUMN amprenta.dataset_summary.last_ingested_at IS 'When the dataset was last ingested.';
+COMMENT ON COLUMN amprenta.dataset_summary.notion_page_id IS 'Notion page of the dataset.';
+COMMENT ON COLUMN amprenta.dataset_summary.created_at IS 'When the dataset was created.';
+COMMENT ON COLUMN amprenta.dataset_summary.updated_at IS 'When the dataset last changed.';
+
+CREATE VIEW amprenta.feature_matrix AS
+SELECT df.dataset_id,
+	   d.name AS dataset_name,
+	   d.omics_type,
+	   df.feature_id,
+	   f.feature_type,
+	   f.normalized_name AS feature,
+	   df.raw_name,
+	   df.mapping,
+	   df.log2_fold_change,
+	   df.statistic,
+	   df.p_value,
+	   df.adjusted_p_value,
+	   df.abundance,
+	   df.rank,
+	   df.sample_values,
+	   d.sample_names
+  FROM amprenta.dataset_features df
+  JOIN amprenta.datasets d ON d.id = df.dataset_id
+  LEFT JOIN amprenta.features f ON f.id = df.feature_id;
+COMMENT ON VIEW amprenta.feature_matrix IS 'Datasets x features in long (tidy) form with every stored statistic; filter by dataset_id or feature for BI pivots.';
+COMMENT ON COLUMN amprenta.feature_matrix.dataset_id IS 'Dataset id.';
+COMMENT ON COLUMN amprenta.feature_matrix.dataset_name IS 'Dataset name.';
+COMMENT ON COLUMN amprenta.feature_matrix.omics_type IS 'Omics type of the dataset.';
+COMMENT ON COLUMN amprenta.feature_matrix.feature_id IS 'Feature id (NULL when unmapped).';
+COMMENT ON COLUMN amprenta.feature_matrix.feature_type IS 'Feature type.';
+COMMENT ON COLUMN amprenta.feature_matrix.feature IS 'Normalized feature name.';
+COMMENT ON COLUMN amprenta.feature_matrix.raw_name IS 'Name as written in the file.';
+COMMENT ON COLUMN amprenta.feature_matrix.mapping IS 'exact, repaired, ambiguous or unmapped.';
+COMMENT ON COLUMN amprenta.feature_matrix.log2_fold_change IS 'log2 fold change.';
+COMMENT ON COLUMN amprenta.feature_matrix.statistic IS 'Test statistic.';
+COMMENT ON COLUMN amprenta.feature_matrix.p_value IS 'Nominal p-value.';
+COMMENT ON COLUMN amprenta.feature_matrix.adjusted_p_value IS 'Adjusted p-value.';
+COMMENT ON COLUMN amprenta.feature_matrix.abundance IS 'Abundance or mean expression.';
+COMMENT ON COLUMN amprenta.feature_matrix.rank IS 'Rank within the dataset.';
+COMMENT ON COLUMN amprenta.feature_matrix.sample_values IS 'Per-sample values, aligned with sample_names.';
+COMMENT ON COLUMN amprenta.feature_matrix.sample_names IS 'Sample names of the dataset.';
+
+CREATE VIEW amprenta.ingestion_log AS
+SELECT i.id AS ingestion_id,
+	   i.dataset_id,
+	   d.name AS dataset_name,
+	   i.file_name,
+	   i.file_path,
+	   encode(i.sha256, 'hex') AS sha256,
+	   i.file_size,
+	   i.omics_type,
+	   i.format,
+	   i.rows_read,
+	   i.rows_kept,
+	   i.unmapped,
+	   i.ambiguous,
+	   i.duplicates,
+	   jsonb_array_length(i.warnings) AS warning_count,
+	   i.warnings,
+	   i.options,
+	   i.ingested_by,
+	   i.started_at,
+	   i.finished_at,
+	   i.finished_at - i.started_at AS duration
+  FROM amprenta.ingestions i
+  LEFT JOIN amprenta.datasets d ON d.id = i.dataset_id;
+COMMENT ON VIEW amprenta.ingestion_log IS 'Ingestions, newest last, with their counts and warnings and the dataset they produced.';
+COMMENT ON COLUMN amprenta.ingestion_log.ingestion_id IS 'Ingestion id.';
+COMMENT ON COLUMN amprenta.ingestion_log.dataset_id IS 'Dataset produced (NULL if since deleted).';
+COMMENT ON COLUMN amprenta.ingestion_log.dataset_name IS 'Name of that dataset.';
+COMMENT ON COLUMN amprenta.ingestion_log.file_name IS 'File name.';
+COMMENT ON COLUMN amprenta.ingestion_log.file_path IS 'Server path, if read from the server.';
+COMMENT ON COLUMN amprenta.ingestion_log.sha256 IS 'SHA-256 of the bytes, hex.';
+COMMENT ON COLUMN amprenta.ingestion_log.file_size IS 'Bytes read.';
+COMMENT ON COLUMN amprenta.ingestion_log.omics_type IS 'Omics type.';
+COMMENT ON COLUMN amprenta.ingestion_log.format IS 'Detected format and layout.';
+COMMENT ON COLUMN amprenta.ingestion_log.rows_read IS 'Data rows read.';
+COMMENT ON COLUMN amprenta.ingestion_log.rows_kept IS 'Data rows stored.';
+COMMENT ON COLUMN amprenta.ingestion_log.unmapped IS 'Rows not normalized.';
+COMMENT ON COLUMN amprenta.ingestion_log.ambiguous IS 'Rows with more than one reading.';
+COMMENT ON COLUMN amprenta.ingestion_log.duplicates IS 'Duplicate rows within the file.';
+COMMENT ON COLUMN amprenta.ingestion_log.warning_count IS 'Number of warnings.';
+COMMENT ON COLUMN amprenta.ingestion_log.warnings IS 'The warnings.';
+COMMENT ON COLUMN amprenta.ingestion_log.options IS 'Options used.';
+COMMENT ON COLUMN amprenta.ingestion_log.ingested_by IS 'Role that ran it.';
+COMMENT ON COLUMN amprenta.ingestion_log.started_at IS 'Start time.';
+COMMENT ON COLUMN amprenta.ingestion_log.finished_at IS 'End time.';
+COMMENT ON COLUMN amprenta.ingestion_log.duration IS 'finished_at - started_at.';
+
+CREATE VIEW amprenta.sync_status AS
+SELECT s.sink,
+	   count(o.id) FILTER (WHERE o.state = 'pending') AS pending,
+	   count(o.id) FILTER (WHERE o.state = 'pending' AND o.next_attempt_at <= now()) AS due,
+	   count(o.id) FILTER (WHERE o.state = 'inflight') AS inflight,
+	   count(o.id) FILTER (WHERE o.state = 'dead') AS dead,
+	   now() - min(o.created_at) FILTER (WHERE o.state = 'pending') AS oldest_pending_age,
+	   min(o.next_attempt_at) FILTER (WHERE o.state = 'pending') AS next_attempt_at,
+	   (SELECT max(r.synced_at) FROM amprenta.sync_refs r WHERE r.sink = s.sink) AS last_synced_at,
+	   (SELECT count(*) FROM amprenta.sync_refs r WHERE r.sink = s.sink) AS synced_entities
+  FROM (VALUES ('notion'), ('pinecone')) AS s (sink)
+  LEFT JOIN amprenta.sync_outbox o ON o.sink = s.sink
+ GROUP BY s.sink;
+COMMENT ON VIEW amprenta.sync_status IS 'Per sink: queue depth by state, age of the oldest pending change, and what has been delivered.';
+COMMENT ON COLUMN amprenta.sync_status.sink IS 'notion or pinecone.';
+COMMENT ON COLUMN amprenta.sync_status.pending IS 'Changes waiting.';
+COMMENT ON COLUMN amprenta.sync_status.due IS 'Pending changes whose next attempt is due now.';
+COMMENT ON COLUMN amprenta.sync_status.inflight IS 'Changes leased by a worker.';
+COMMENT ON COLUMN amprenta.sync_status.dead IS 'Changes given up on (see sync_outbox.last_error).';
+COMMENT ON COLUMN amprenta.sync_status.oldest_pending_age IS 'Age of the oldest pending change.';
+COMMENT ON COLUMN amprenta.sync_status.next_attempt_at IS 'Earliest next attempt of a pending change.';
+COMMENT ON COLUMN amprenta.sync_status.last_synced_at IS 'Last time the sink acknowledged an entity.';
+COMMENT ON COLUMN amprenta.sync_status.synced_entities IS 'Entities the sink holds.';
+
+-------------------------------------------------------------------------------
+-- Roles and privileges
+-------------------------------------------------------------------------------
+-- Roles are cluster-wide: created if missing, never dropped by DROP EXTENSION.
+-- reader < writer < admin (each role is a member of the one before it).
+
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'amprenta_reader') THEN
+		CREATE ROLE amprenta_reader NOLOGIN;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'amprenta_writer') THEN
+		CREATE ROLE amprenta_writer NOLOGIN;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'amprenta_admin') THEN
+		CREATE ROLE amprenta_admin NOLOGIN;
+	END IF;
+	IF NOT pg_has_role('amprenta_writer', 'amprenta_reader', 'MEMBER') THEN
+		GRANT amprenta_reader TO amprenta_writer;
+	END IF;
+	IF NOT pg_has_role('amprenta_admin', 'amprenta_writer', 'MEMBER') THEN
+		GRANT amprenta_writer TO amprenta_admin;
+	END IF;
+END
+$$;
+
+REVOKE ALL ON SCHEMA amprenta FROM PUBLIC;
+GRANT USAGE ON SCHEMA amprenta TO PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA amprenta FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA amprenta FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA amprenta FROM PUBLIC;
+
+-- Readers see everything.
+GRANT SELECT ON ALL TABLES IN SCHEMA amprenta TO amprenta_reader;
+GRANT EXECUTE ON FUNCTION amprenta.amprenta_version() TO amprenta_reader;
+
+-- Writers change research data; the sync machinery stays with admins.
+GRANT INSERT, UPDATE, DELETE ON
+	amprenta.programs, amprenta.experiments, amprenta.datasets,
+	amprenta.features, amprenta.dataset_features,
+	amprenta.signatures, amprenta.signature_components,
+	amprenta.program_experiments, amprenta.program_datasets,
+	amprenta.experiment_datasets, amprenta.program_signatures,
+	amprenta.dataset_signature_scores,
+	amprenta.compounds, amprenta.screening_campaigns,
+	amprenta.screening_results, amprenta.biochemical_results,
+	amprenta.ingestions
+	TO amprenta_writer;
+
+-- Admins configure and repair sync.
+GRANT INSERT, UPDATE, DELETE ON
+	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_refs, amprenta.chunks
+	TO amprenta_admin;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA amprenta TO amprenta_admin;
