@@ -32,7 +32,7 @@ WARN_FLAGS = -Werror
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: test demo bench deps unit fuzz
+.PHONY: test demo bench deps unit fuzz schema-doc
 
 ifneq ($(wildcard $(PGXS)),)
 
@@ -44,7 +44,7 @@ PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers 
 SHLIB_LINK = -lcurl -ljson-c -lcsv -lm
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
-REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+REGRESS_OPTS = --inputdir=. --dbname=amprenta_regression
 
 EXTRA_CLEAN = build tmp_check results regression.diffs regression.out
 
@@ -97,3 +97,7 @@ bench:
 	$(MAKE) all
 	tools/as-root.sh $(MAKE) install
 	tools/run-bench.sh
+
+# Rewrites doc/schema.md from the catalog comments (needs a built extension).
+schema-doc:
+	tools/schema-doc.sh > doc/schema.md

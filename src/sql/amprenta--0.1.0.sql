@@ -568,7 +568,7 @@ COMMENT ON TABLE amprenta.chunks IS 'Semantic index: text chunks built from enti
 COMMENT ON COLUMN amprenta.chunks.entity_type IS 'Kind of entity the chunk describes.';
 COMMENT ON COLUMN amprenta.chunks.entity_id IS 'Id of that entity (no foreign key: chunks of deleted entities are removed by the sync worker).';
 COMMENT ON COLUMN amprenta.chunks.chunk_no IS 'Position of the chunk within the entity, from 0.';
-COMMENT ON COLUMN amprenta.chunks.vector_id IS 'Deterministic vector id <entity_type>:<uuid>:<chunk> used in Pinecone.';
+COMMENT ON COLUMN amprenta.chunks.vector_id IS 'Deterministic vector id `<entity_type>:<uuid>:<chunk>` used in Pinecone.';
 COMMENT ON COLUMN amprenta.chunks.content IS 'Chunk text that was embedded.';
 COMMENT ON COLUMN amprenta.chunks.content_sha256 IS 'SHA-256 of content; unchanged chunks are not re-embedded.';
 COMMENT ON COLUMN amprenta.chunks.embedding IS 'Embedding vector; NULL until embedded.';

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every benchmark in test/bench/*.sql on a throw-away cluster and
+# rewrites the results table of doc/benchmarks.md.  Each benchmark measures
+# its baseline in the same run and prints markdown rows
+#   | what | baseline | candidate | candidate/baseline |
+# so that the figures are ratios, meaningful on a shared, noisy machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tools/cluster.sh
+
+dir=$(amp_workdir amprenta-bench)
+trap 'amp_cluster_stop; rm -rf "$dir"' EXIT
+amp_cluster_start "$dir"
+"$PG_BINDIR/psql" -X -q -d postgres -c 'CREATE DATABASE amprenta_bench'
+
+rows=$dir/rows.md
+: >"$rows"
+for b in test/bench/*.sql; do
+	echo "bench: $b" >&2
+	"$PG_BINDIR/psql" -X -q -d amprenta_bench -f "$b" | grep '^|' | tee -a "$rows"
+done
+
+# Replace what lies between the two markers of doc/benchmarks.md.
+{
+	sed -n '1,/<!-- results:begin -->/p' doc/benchmarks.md
+	echo "Last run: $(date -u +%Y-%m-%d), PostgreSQL $("$PG_CONFIG" --version | awk '{print $2}'), $(nproc) cores."
+	echo
+	echo "| benchmark | baseline | candidate | candidate / baseline time |"
+	echo "|---|---|---|---|"
+	cat "$rows"
+	sed -n '/<!-- results:end -->/,$p' doc/benchmarks.md
+} >"$dir/benchmarks.md"
+cp "$dir/benchmarks.md" doc/benchmarks.md
+echo "doc/benchmarks.md updated" >&2
