@@ -39,9 +39,9 @@ SELECT e.relname, x.problem
 	UNION ALL
 	SELECT 'notion_page_id is not unique'
 	 WHERE NOT EXISTS (
-		SELECT 1 FROM pg_constraint k
-		  JOIN pg_attribute a ON a.attrelid = k.conrelid AND k.conkey = ARRAY[a.attnum]
-		 WHERE k.conrelid = e.oid AND k.contype = 'u' AND a.attname = 'notion_page_id')
+		SELECT 1 FROM pg_index i
+		  JOIN pg_attribute a ON a.attrelid = i.indrelid AND i.indnatts = 1 AND i.indkey[0] = a.attnum
+		 WHERE i.indrelid = e.oid AND i.indisunique AND a.attname = 'notion_page_id')
 	UNION ALL
 	SELECT 'external_ids is not jsonb NOT NULL DEFAULT ''{}'''
 	 WHERE NOT EXISTS (

@@ -52,6 +52,13 @@ else
 	[ $rc -eq 0 ] || suites_failed+=(unit)
 fi
 
+# The server and the TAP tests run as the cluster user, who must be able to
+# read the tests and their data files: give it a copy of the tree.
+amp_as_user mkdir -p "$WORK/tree"
+tar -C "$ROOT" --exclude=./.git --exclude=./build --exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - . |
+	amp_as_user tar -C "$WORK/tree" -xf -
+TREE=$WORK/tree
+
 # --- cluster for regress and isolation ---------------------------------------
 echo "== starting a throw-away cluster in $WORK"
 if ! amp_cluster_start "$WORK"; then
@@ -67,7 +74,7 @@ regress_tests=()
 for f in sql/*.sql; do regress_tests+=("$(basename "$f" .sql)"); done
 mkdir -p "$WORK/regress"
 "$PGXS_SRC/test/regress/pg_regress" --bindir="$PG_BINDIR" \
-	--inputdir="$ROOT" --outputdir="$WORK/regress" \
+	--inputdir="$TREE" --outputdir="$WORK/regress" \
 	--host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
 	--dbname=amprenta_regression "${regress_tests[@]}" | tee "$WORK/regress.log"
 rc=${PIPESTATUS[0]}
@@ -90,7 +97,7 @@ if [ -f "${specs[0]}" ]; then
 	for f in "${specs[@]}"; do iso_tests+=("$(basename "$f" .spec)"); done
 	mkdir -p "$WORK/isolation"
 	"$PGXS_SRC/test/isolation/pg_isolation_regress" --bindir="$PG_BINDIR" \
-		--inputdir="$ROOT/test/isolation" --outputdir="$WORK/isolation" \
+		--inputdir="$TREE/test/isolation" --outputdir="$WORK/isolation" \
 		--host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
 		--dbname=amprenta_isolation "${iso_tests[@]}" | tee "$WORK/isolation.log"
 	rc=${PIPESTATUS[0]}
@@ -116,11 +123,7 @@ elif [ ! -f "$PGXS_SRC/test/perl/PostgreSQL/Test/Cluster.pm" ]; then
 	echo "TAP tests cannot run: PostgreSQL/Test/Cluster.pm not found under $PGXS_SRC/test/perl" >&2
 	failed=$((failed + 1)); suites_failed+=(tap)
 else
-	# The cluster user must be able to read the tests and write their output:
-	# give it a copy of the tree.
-	amp_as_user mkdir -p "$WORK/tree" "$WORK/tap"
-	tar -C "$ROOT" --exclude=./.git --exclude=./build --exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - . |
-		amp_as_user tar -C "$WORK/tree" -xf -
+	amp_as_user mkdir -p "$WORK/tap"
 	(cd "$WORK/tree" && amp_as_user env TESTDIR="$WORK/tap" \
 		PG_REGRESS="$PGXS_SRC/test/regress/pg_regress" \
 		PATH="$PG_BINDIR:$PATH" AMPRENTA_SRC="$WORK/tree" \

@@ -20,12 +20,18 @@ cols AS (
 	 WHERE a.attrelid IN (SELECT oid FROM rel) AND a.attnum > 0 AND NOT a.attisdropped
 ),
 keys AS (
-	SELECT k.conrelid,
-		   string_agg(format('- `%s`', pg_get_constraintdef(k.oid)), E'\n'
-					  ORDER BY position(k.contype IN 'puf'), pg_get_constraintdef(k.oid)) AS lines
-	  FROM pg_constraint k
-	 WHERE k.conrelid IN (SELECT oid FROM rel) AND k.contype IN ('p', 'u', 'f')
-	 GROUP BY k.conrelid
+	SELECT conrelid, string_agg(line, E'\n' ORDER BY ord, line) AS lines
+	  FROM (SELECT k.conrelid, position(k.contype IN 'puf') AS ord,
+				   format('- `%s`', pg_get_constraintdef(k.oid)) AS line
+			  FROM pg_constraint k
+			 WHERE k.conrelid IN (SELECT oid FROM rel) AND k.contype IN ('p', 'u', 'f')
+			UNION ALL
+			SELECT i.indrelid, 2,
+				   format('- `UNIQUE %s`', substring(pg_get_indexdef(i.indexrelid) FROM '(\(.*)$'))
+			  FROM pg_index i
+			 WHERE i.indrelid IN (SELECT oid FROM rel) AND i.indisunique
+			   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)) x
+	 GROUP BY conrelid
 ),
 section AS (
 	SELECT r.relkind, r.relname,

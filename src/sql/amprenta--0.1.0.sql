@@ -23,9 +23,9 @@ COMMENT ON TYPE amprenta.signature_direction IS
 	'Expected change of a signature component: up, down, neutral (no change) or complex (context dependent).';
 
 CREATE TYPE amprenta.mapping_status AS ENUM
-	('exact', 'repaired', 'ambiguous', 'unmapped');
+	('exact', 'repaired', 'ambiguous', 'unmapped', 'duplicate');
 COMMENT ON TYPE amprenta.mapping_status IS
-	'How a raw identifier in a file mapped to a feature: exact (normalized cleanly), repaired (an unambiguous repair, e.g. Excel date damage), ambiguous (best reading kept, another exists), unmapped (no feature).';
+	'How a raw identifier in a file mapped to a feature: exact (normalized cleanly), repaired (an unambiguous repair, e.g. Excel date damage), ambiguous (best reading kept, another exists), unmapped (no feature), duplicate (its feature already appeared earlier in the same file; the numbers are kept, the link is not).';
 
 -------------------------------------------------------------------------------
 -- Internal helpers
@@ -55,11 +55,13 @@ CREATE TABLE amprenta.programs (
 	name			text NOT NULL CHECK (btrim(name) <> ''),
 	description		text,
 	disease			text[] NOT NULL DEFAULT '{}',
-	notion_page_id	text UNIQUE,
+	notion_page_id	text,
 	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now()
 );
+-- Only pages that exist are indexed: most rows have none yet.
+CREATE UNIQUE INDEX programs_notion_page_id_key ON amprenta.programs (notion_page_id) WHERE notion_page_id IS NOT NULL;
 CREATE INDEX ON amprenta.programs (name);
 COMMENT ON TABLE amprenta.programs IS 'Research programs (therapeutic areas) that group experiments, datasets and signatures.';
 COMMENT ON COLUMN amprenta.programs.id IS 'Primary key.';
@@ -84,11 +86,13 @@ CREATE TABLE amprenta.experiments (
 	biomarker_role	text[] NOT NULL DEFAULT '{}',
 	treatment_arms	text[] NOT NULL DEFAULT '{}',
 	stage			text,
-	notion_page_id	text UNIQUE,
+	notion_page_id	text,
 	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now()
 );
+-- Only pages that exist are indexed: most rows have none yet.
+CREATE UNIQUE INDEX experiments_notion_page_id_key ON amprenta.experiments (notion_page_id) WHERE notion_page_id IS NOT NULL;
 CREATE INDEX ON amprenta.experiments (name);
 COMMENT ON TABLE amprenta.experiments IS 'Experiments (studies, cohorts, in vitro or in vivo work) that produce datasets.';
 COMMENT ON COLUMN amprenta.experiments.id IS 'Primary key.';
@@ -128,11 +132,13 @@ CREATE TABLE amprenta.datasets (
 	results			text,
 	conclusions		text,
 	data_origin		text,
-	notion_page_id	text UNIQUE,
+	notion_page_id	text,
 	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now()
 );
+-- Only pages that exist are indexed: most rows have none yet.
+CREATE UNIQUE INDEX datasets_notion_page_id_key ON amprenta.datasets (notion_page_id) WHERE notion_page_id IS NOT NULL;
 CREATE INDEX ON amprenta.datasets (name);
 CREATE INDEX ON amprenta.datasets (omics_type);
 CREATE INDEX ON amprenta.datasets (file_sha256);
@@ -167,12 +173,14 @@ CREATE TABLE amprenta.features (
 	normalized_name	text NOT NULL CHECK (normalized_name <> ''),
 	name			text NOT NULL,
 	aliases			text[] NOT NULL DEFAULT '{}',
-	notion_page_id	text UNIQUE,
+	notion_page_id	text,
 	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now(),
 	UNIQUE (feature_type, normalized_name)
 );
+-- Only pages that exist are indexed: most rows have none yet.
+CREATE UNIQUE INDEX features_notion_page_id_key ON amprenta.features (notion_page_id) WHERE notion_page_id IS NOT NULL;
 COMMENT ON TABLE amprenta.features IS 'Dictionary of measured features: one row per (feature_type, normalized_name), shared by every dataset and signature.';
 COMMENT ON COLUMN amprenta.features.id IS 'Primary key.';
 COMMENT ON COLUMN amprenta.features.feature_type IS 'Gene, protein, metabolite or lipid.';
@@ -199,14 +207,14 @@ CREATE TABLE amprenta.dataset_features (
 	rank			integer CHECK (rank IS NULL OR rank > 0),
 	PRIMARY KEY (dataset_id, ordinal),
 	UNIQUE (feature_id, dataset_id),
-	CHECK ((feature_id IS NULL) = (mapping = 'unmapped'))
+	CHECK ((feature_id IS NULL) = (mapping IN ('unmapped', 'duplicate')))
 );
 COMMENT ON TABLE amprenta.dataset_features IS 'The numbers of a dataset: one row per data row of the file, linked to its feature.';
 COMMENT ON COLUMN amprenta.dataset_features.dataset_id IS 'Dataset the row belongs to (rows go with their dataset).';
 COMMENT ON COLUMN amprenta.dataset_features.ordinal IS 'Position of the data row in the file, from 1.';
-COMMENT ON COLUMN amprenta.dataset_features.feature_id IS 'Feature the raw name normalized to; NULL when unmapped. A feature appears at most once per dataset.';
+COMMENT ON COLUMN amprenta.dataset_features.feature_id IS 'Feature the raw name normalized to; NULL when unmapped or a duplicate. A feature appears at most once per dataset.';
 COMMENT ON COLUMN amprenta.dataset_features.raw_name IS 'Identifier exactly as written in the file.';
-COMMENT ON COLUMN amprenta.dataset_features.mapping IS 'How the raw name mapped: exact, repaired, ambiguous or unmapped.';
+COMMENT ON COLUMN amprenta.dataset_features.mapping IS 'How the raw name mapped: exact, repaired, ambiguous, unmapped or duplicate.';
 COMMENT ON COLUMN amprenta.dataset_features.log2_fold_change IS 'log2 fold change, when the file has one.';
 COMMENT ON COLUMN amprenta.dataset_features.statistic IS 'Test statistic (t, Wald, F ...), when the file has one; its sign is the direction.';
 COMMENT ON COLUMN amprenta.dataset_features.p_value IS 'Nominal p-value.';
@@ -224,11 +232,13 @@ CREATE TABLE amprenta.signatures (
 	biomarker_role	text[] NOT NULL DEFAULT '{}',
 	phenotype_axes	text[] NOT NULL DEFAULT '{}',
 	data_ownership	text,
-	notion_page_id	text UNIQUE,
+	notion_page_id	text,
 	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now()
 );
+-- Only pages that exist are indexed: most rows have none yet.
+CREATE UNIQUE INDEX signatures_notion_page_id_key ON amprenta.signatures (notion_page_id) WHERE notion_page_id IS NOT NULL;
 CREATE INDEX ON amprenta.signatures (short_id);
 COMMENT ON TABLE amprenta.signatures IS 'Multi-omics signatures: named sets of features with expected directions and weights.';
 COMMENT ON COLUMN amprenta.signatures.id IS 'Primary key.';
@@ -370,11 +380,13 @@ CREATE TABLE amprenta.compounds (
 	hbd_count		integer CHECK (hbd_count IS NULL OR hbd_count >= 0),
 	hba_count		integer CHECK (hba_count IS NULL OR hba_count >= 0),
 	rotatable_bonds	integer CHECK (rotatable_bonds IS NULL OR rotatable_bonds >= 0),
-	notion_page_id	text UNIQUE,
+	notion_page_id	text,
 	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now()
 );
+-- Only pages that exist are indexed: most rows have none yet.
+CREATE UNIQUE INDEX compounds_notion_page_id_key ON amprenta.compounds (notion_page_id) WHERE notion_page_id IS NOT NULL;
 CREATE INDEX ON amprenta.compounds (smiles);
 COMMENT ON TABLE amprenta.compounds IS 'Small molecules screened or tested.';
 COMMENT ON COLUMN amprenta.compounds.id IS 'Primary key.';
@@ -405,11 +417,13 @@ CREATE TABLE amprenta.screening_campaigns (
 	library_id		text,
 	total_wells		integer CHECK (total_wells IS NULL OR total_wells >= 0),
 	run_date		date,
-	notion_page_id	text UNIQUE,
+	notion_page_id	text,
 	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now()
 );
+-- Only pages that exist are indexed: most rows have none yet.
+CREATE UNIQUE INDEX screening_campaigns_notion_page_id_key ON amprenta.screening_campaigns (notion_page_id) WHERE notion_page_id IS NOT NULL;
 CREATE INDEX ON amprenta.screening_campaigns (program_id);
 COMMENT ON TABLE amprenta.screening_campaigns IS 'High-throughput screening campaigns.';
 COMMENT ON COLUMN amprenta.screening_campaigns.id IS 'Primary key.';
@@ -468,11 +482,13 @@ CREATE TABLE amprenta.biochemical_results (
 	activity_type	text,
 	units			text NOT NULL DEFAULT 'nM',
 	run_date		date,
-	notion_page_id	text UNIQUE,
+	notion_page_id	text,
 	external_ids	jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(external_ids) = 'object'),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now()
 );
+-- Only pages that exist are indexed: most rows have none yet.
+CREATE UNIQUE INDEX biochemical_results_notion_page_id_key ON amprenta.biochemical_results (notion_page_id) WHERE notion_page_id IS NOT NULL;
 CREATE INDEX ON amprenta.biochemical_results (compound_id);
 CREATE INDEX ON amprenta.biochemical_results (program_id);
 COMMENT ON TABLE amprenta.biochemical_results IS 'Dose-response and binding results of a compound in an assay.';
@@ -706,6 +722,7 @@ SELECT d.id AS dataset_id,
 	   coalesce(f.mapped, 0) AS mapped,
 	   coalesce(f.unmapped, 0) AS unmapped,
 	   coalesce(f.ambiguous, 0) AS ambiguous,
+	   coalesce(f.duplicates, 0) AS duplicates,
 	   coalesce(p.programs, '{}') AS programs,
 	   coalesce(e.experiments, '{}') AS experiments,
 	   d.file_name,
@@ -717,9 +734,10 @@ SELECT d.id AS dataset_id,
   FROM amprenta.datasets d
   LEFT JOIN LATERAL (
 		SELECT count(*) AS rows,
-			   count(*) FILTER (WHERE df.mapping <> 'unmapped') AS mapped,
+			   count(df.feature_id) AS mapped,
 			   count(*) FILTER (WHERE df.mapping = 'unmapped') AS unmapped,
-			   count(*) FILTER (WHERE df.mapping = 'ambiguous') AS ambiguous
+			   count(*) FILTER (WHERE df.mapping = 'ambiguous') AS ambiguous,
+			   count(*) FILTER (WHERE df.mapping = 'duplicate') AS duplicates
 		  FROM amprenta.dataset_features df
 		 WHERE df.dataset_id = d.id) f ON true
   LEFT JOIN LATERAL (
@@ -748,6 +766,7 @@ COMMENT ON COLUMN amprenta.dataset_summary.rows IS 'Rows in dataset_features.';
 COMMENT ON COLUMN amprenta.dataset_summary.mapped IS 'Rows linked to a feature.';
 COMMENT ON COLUMN amprenta.dataset_summary.unmapped IS 'Rows whose identifier did not normalize.';
 COMMENT ON COLUMN amprenta.dataset_summary.ambiguous IS 'Rows whose identifier had more than one reading.';
+COMMENT ON COLUMN amprenta.dataset_summary.duplicates IS 'Rows whose feature appeared earlier in the same file.';
 COMMENT ON COLUMN amprenta.dataset_summary.programs IS 'Names of the programs the dataset belongs to.';
 COMMENT ON COLUMN amprenta.dataset_summary.experiments IS 'Names of the experiments that produced it.';
 COMMENT ON COLUMN amprenta.dataset_summary.file_name IS 'Ingested file name.';
@@ -867,6 +886,74 @@ COMMENT ON COLUMN amprenta.sync_status.last_synced_at IS 'Last time the sink ack
 COMMENT ON COLUMN amprenta.sync_status.synced_entities IS 'Entities the sink holds.';
 
 -------------------------------------------------------------------------------
+-- Identifier normalization
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION amprenta.amprenta_normalize_lipid(name text, level text DEFAULT NULL) RETURNS text
+	AS 'MODULE_PATHNAME', 'amprenta_normalize_lipid'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_normalize_lipid(text, text) IS
+	'Lipid name in Shorthand 2020 at the given level (species, molecular_species, sn_position, structure_defined, full_structure; NULL = the level the name supports); NULL when the name is not a lipid or lacks that level.';
+
+CREATE FUNCTION amprenta.amprenta_normalize_gene(text) RETURNS text
+	AS 'MODULE_PATHNAME', 'amprenta_normalize_gene'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_normalize_gene(text) IS
+	'Canonical gene identifier (HGNC-style symbol, Ensembl id without version, repaired spreadsheet dates); NULL when not a gene identifier.';
+
+CREATE FUNCTION amprenta.amprenta_normalize_protein(text) RETURNS text
+	AS 'MODULE_PATHNAME', 'amprenta_normalize_protein'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_normalize_protein(text) IS
+	'Canonical protein identifier (UniProt accession from accessions, FASTA headers, groups); NULL for decoys, contaminants and non-identifiers.';
+
+CREATE FUNCTION amprenta.amprenta_normalize_metabolite(text) RETURNS text
+	AS 'MODULE_PATHNAME', 'amprenta_normalize_metabolite'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_normalize_metabolite(text) IS
+	'Canonical metabolite name or database id (adducts and charges removed, stereo and acid/anion forms unified, HMDB/KEGG/ChEBI/LIPID MAPS ids recognised); NULL when not a metabolite.';
+
+CREATE FUNCTION amprenta.amprenta_normalize_feature(name text, feature_type amprenta.feature_type) RETURNS text
+	AS 'MODULE_PATHNAME', 'amprenta_normalize_feature'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_normalize_feature(text, amprenta.feature_type) IS
+	'The normalizer of the given feature type applied to name (the one ingestion and scoring use).';
+
+CREATE FUNCTION amprenta.amprenta_infer_feature_type(text) RETURNS amprenta.feature_type
+	AS 'MODULE_PATHNAME', 'amprenta_infer_feature_type'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_infer_feature_type(text) IS
+	'Feature type a name looks like (gene, protein, metabolite or lipid); NULL when it gives no evidence.';
+
+CREATE FUNCTION amprenta.amprenta_normalize_explain(
+	name text, feature_type amprenta.feature_type DEFAULT NULL,
+	OUT feature_type amprenta.feature_type, OUT normalized text, OUT status text, OUT reason text)
+	AS 'MODULE_PATHNAME', 'amprenta_normalize_explain'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_normalize_explain(text, amprenta.feature_type) IS
+	'Why a name normalizes as it does: the feature type used (inferred when NULL), the result, the status (ok, repaired, ambiguous, invalid) and the reason.';
+
+-------------------------------------------------------------------------------
+-- Ingestion
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION amprenta.amprenta_ingest_file(
+	path text, omics_type amprenta.omics_type DEFAULT NULL, options jsonb DEFAULT '{}')
+	RETURNS uuid
+	AS 'MODULE_PATHNAME', 'amprenta_ingest_file'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta.amprenta_ingest_file(text, amprenta.omics_type, jsonb) IS
+	'Ingests an omics result file on the server (superuser or pg_read_server_files) into a new dataset and returns its id; identical bytes and options return the earlier dataset.';
+
+CREATE FUNCTION amprenta.amprenta_ingest_text(
+	content text, filename text, omics_type amprenta.omics_type DEFAULT NULL, options jsonb DEFAULT '{}')
+	RETURNS uuid
+	AS 'MODULE_PATHNAME', 'amprenta_ingest_text'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta.amprenta_ingest_text(text, text, amprenta.omics_type, jsonb) IS
+	'Ingests the content of an omics result file sent by the client; filename names the dataset. Same rules as amprenta_ingest_file.';
+
+-------------------------------------------------------------------------------
 -- Roles and privileges
 -------------------------------------------------------------------------------
 -- Roles are cluster-wide: created if missing, never dropped by DROP EXTENSION.
@@ -900,7 +987,16 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA amprenta FROM PUBLIC;
 
 -- Readers see everything.
 GRANT SELECT ON ALL TABLES IN SCHEMA amprenta TO amprenta_reader;
-GRANT EXECUTE ON FUNCTION amprenta.amprenta_version() TO amprenta_reader;
+GRANT EXECUTE ON FUNCTION
+	amprenta.amprenta_version(),
+	amprenta.amprenta_normalize_lipid(text, text),
+	amprenta.amprenta_normalize_gene(text),
+	amprenta.amprenta_normalize_protein(text),
+	amprenta.amprenta_normalize_metabolite(text),
+	amprenta.amprenta_normalize_feature(text, amprenta.feature_type),
+	amprenta.amprenta_infer_feature_type(text),
+	amprenta.amprenta_normalize_explain(text, amprenta.feature_type)
+	TO amprenta_reader;
 
 -- Writers change research data; the sync machinery stays with admins.
 GRANT INSERT, UPDATE, DELETE ON
@@ -913,6 +1009,11 @@ GRANT INSERT, UPDATE, DELETE ON
 	amprenta.compounds, amprenta.screening_campaigns,
 	amprenta.screening_results, amprenta.biochemical_results,
 	amprenta.ingestions
+	TO amprenta_writer;
+
+GRANT EXECUTE ON FUNCTION
+	amprenta.amprenta_ingest_file(text, amprenta.omics_type, jsonb),
+	amprenta.amprenta_ingest_text(text, text, amprenta.omics_type, jsonb)
 	TO amprenta_writer;
 
 -- Admins configure and repair sync.

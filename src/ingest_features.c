@@ -1,0 +1,438 @@
+/*
+ * ingest_features.c - the features of an ingestion, resolved in bulk.
+ *
+ * A per-file cache maps (feature type, normalized name) to the feature id,
+ * and tells the caller when a file names a feature twice.  Unresolved
+ * entries are resolved a batch at a time:
+ *
+ *  1. one SELECT ... FOR KEY SHARE finds the features that exist, and locks
+ *     them as a foreign key check would, so that they cannot be deleted
+ *     before this transaction commits rows that point at them;
+ *  2. the missing ones are created with table_multi_insert() and index
+ *     insertion, with time-ordered ids (uuid7.c), inside a subtransaction;
+ *  3. if another transaction created one of them meanwhile (a unique
+ *     violation), the subtransaction is rolled back and the batch goes
+ *     through INSERT ... ON CONFLICT DO NOTHING and a second lookup.
+ *
+ * Step 2 is what makes a first ingestion of many new features cheap: the
+ * general INSERT ... ON CONFLICT path costs a speculative insertion per row.
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/hio.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "ingest_features.h"
+#include "uuid7.h"
+
+#define MAX_SLOTS 4096				/* the batch size of ingest_store.c */
+
+struct FeatureStore
+{
+	HTAB	   *cache;
+	MemoryContext ctx;
+	Oid			relid;
+	/* for the direct insertion, opened once per ingestion */
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	BulkInsertState bistate;
+	TupleTableSlot *slots[MAX_SLOTS];
+	int			nslots;
+	int			att_id,
+				att_type,
+				att_normalized,
+				att_name,
+				att_aliases,
+				att_external_ids,
+				att_created,
+				att_updated;
+	Oid			type_oid;		/* amprenta.feature_type */
+	Datum		kind_datum[4];
+	Datum		empty_aliases;	/* '{}'::text[] */
+	Datum		empty_object;	/* '{}'::jsonb */
+};
+
+static const char *const kind_labels[4] = {"gene", "protein", "metabolite", "lipid"};
+
+static SPIPlanPtr select_plan = NULL;
+static SPIPlanPtr upsert_plan = NULL;
+
+static uint32
+key_hash(const void *key, Size keysize)
+{
+	const char *s = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, (int) strlen(s));
+}
+
+static int
+key_match(const void *a, const void *b, Size keysize)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static int
+attnum_of(TupleDesc desc, const char *name)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+
+		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
+			return i;
+	}
+	elog(ERROR, "amprenta.features has no column \"%s\"", name);
+	return -1;					/* keep compiler quiet */
+}
+
+FeatureStore *
+features_begin(void)
+{
+	FeatureStore *fs = palloc0(sizeof(FeatureStore));
+	Oid			nsp = get_namespace_oid("amprenta", false);
+	HASHCTL		ctl;
+
+	fs->relid = get_relname_relid("features", nsp);
+	fs->type_oid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+								   CStringGetDatum("feature_type"), ObjectIdGetDatum(nsp));
+	if (!OidIsValid(fs->relid) || !OidIsValid(fs->type_oid))
+		elog(ERROR, "the amprenta schema is incomplete");
+	/* The direct insertion bypasses the executor's privilege check. */
+	if (pg_class_aclcheck(fs->relid, GetUserId(), ACL_INSERT | ACL_SELECT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table features"),
+				 errhint("Ingestion needs the privileges of amprenta_writer.")));
+	for (int k = 0; k < 4; k++)
+		fs->kind_datum[k] = DirectFunctionCall2(enum_in, CStringGetDatum(kind_labels[k]),
+												ObjectIdGetDatum(fs->type_oid));
+	fs->empty_aliases = PointerGetDatum(construct_empty_array(TEXTOID));
+	fs->empty_object = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
+
+	fs->ctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta feature cache",
+									ALLOCSET_DEFAULT_SIZES);
+
+	fs->rel = table_open(fs->relid, RowExclusiveLock);
+	fs->estate = CreateExecutorState();
+	fs->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(fs->rri, fs->rel, 1, NULL, 0);
+	ExecOpenIndices(fs->rri, false);
+	fs->bistate = GetBulkInsertState();
+	{
+		TupleDesc	desc = RelationGetDescr(fs->rel);
+
+		fs->att_id = attnum_of(desc, "id");
+		fs->att_type = attnum_of(desc, "feature_type");
+		fs->att_normalized = attnum_of(desc, "normalized_name");
+		fs->att_name = attnum_of(desc, "name");
+		fs->att_aliases = attnum_of(desc, "aliases");
+		fs->att_external_ids = attnum_of(desc, "external_ids");
+		fs->att_created = attnum_of(desc, "created_at");
+		fs->att_updated = attnum_of(desc, "updated_at");
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(char *);
+	ctl.entrysize = sizeof(FeatureEntry);
+	ctl.hash = key_hash;
+	ctl.match = key_match;
+	ctl.hcxt = fs->ctx;
+	fs->cache = hash_create("amprenta feature cache", 4096, &ctl,
+							HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	return fs;
+}
+
+FeatureEntry *
+features_entry(FeatureStore *fs, feature_kind kind, const char *normalized,
+			   int32 line, bool *is_new)
+{
+	size_t		len = strlen(normalized);
+	char		keybuf[NORM_OUT_MAX + 2];
+	char	   *key = keybuf;
+	FeatureEntry *entry;
+	bool		found;
+
+	keybuf[0] = (char) ('0' + (int) kind);
+	memcpy(keybuf + 1, normalized, Min(len, NORM_OUT_MAX) + 1);
+	entry = hash_search(fs->cache, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		/* The entry holds the stack key's address: give it its own copy. */
+		entry->key = MemoryContextStrdup(fs->ctx, keybuf);
+		entry->resolved = false;
+		entry->first_line = line;
+	}
+	*is_new = !found;
+	return entry;
+}
+
+static void
+prepare_plans(void)
+{
+	if (select_plan == NULL)
+	{
+		Oid			types[2] = {TEXTARRAYOID, TEXTARRAYOID};
+		SPIPlanPtr	p = SPI_prepare("SELECT f.id, u.ord::int4 "
+									"  FROM unnest($1, $2) WITH ORDINALITY AS u (t, n, ord) "
+									"  JOIN amprenta.features f "
+									"    ON f.feature_type = u.t::amprenta.feature_type AND f.normalized_name = u.n "
+									" ORDER BY f.id "
+									"   FOR KEY SHARE OF f",
+									2, types);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		select_plan = p;
+	}
+	if (upsert_plan == NULL)
+	{
+		Oid			types[3] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+		SPIPlanPtr	p = SPI_prepare("INSERT INTO amprenta.features (feature_type, normalized_name, name) "
+									"SELECT t::amprenta.feature_type, n, r "
+									"  FROM unnest($1, $2, $3) AS u (t, n, r) ORDER BY 1, 2 "
+									"ON CONFLICT (feature_type, normalized_name) DO NOTHING",
+									3, types);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		upsert_plan = p;
+	}
+}
+
+/* Look up entries[0..n) and lock them; returns how many were found. */
+static int
+lookup(FeatureEntry **entries, int n)
+{
+	Datum	   *types = palloc(sizeof(Datum) * n);
+	Datum	   *names = palloc(sizeof(Datum) * n);
+	Datum		args[2];
+	int			rc;
+
+	for (int i = 0; i < n; i++)
+	{
+		types[i] = CStringGetTextDatum(kind_labels[entries[i]->key[0] - '0']);
+		names[i] = CStringGetTextDatum(entries[i]->key + 1);
+	}
+	args[0] = PointerGetDatum(construct_array(types, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
+	prepare_plans();
+	rc = SPI_execute_plan(select_plan, args, NULL, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "looking up features failed: %s", SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		Datum		id = SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull);
+		int32		ord = DatumGetInt32(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));
+
+		memcpy(&entries[ord - 1]->id, DatumGetUUIDP(id), sizeof(pg_uuid_t));
+		entries[ord - 1]->resolved = true;
+	}
+	rc = (int) SPI_processed;
+	SPI_freetuptable(SPI_tuptable);
+	return rc;
+}
+
+/* Create the features of entries[0..n) with table_multi_insert(). */
+static void
+insert_direct(FeatureStore *fs, FeatureEntry **entries, const char *const *raw, int n)
+{
+	TupleDesc	desc = RelationGetDescr(fs->rel);
+	pg_uuid_t  *ids = palloc(sizeof(pg_uuid_t) * n);
+	Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+
+	Assert(n <= fs->nslots);
+	uuid7_generate(ids, n);
+
+	for (int i = 0; i < n; i++)
+	{
+		TupleTableSlot *slot = fs->slots[i];
+		Datum	   *v = slot->tts_values;
+		bool	   *isnull = slot->tts_isnull;
+
+		ExecClearTuple(slot);
+		for (int a = 0; a < desc->natts; a++)
+			isnull[a] = true;	/* notion_page_id and dropped columns */
+		v[fs->att_id] = UUIDPGetDatum(&ids[i]);
+		v[fs->att_type] = fs->kind_datum[entries[i]->key[0] - '0'];
+		v[fs->att_normalized] = CStringGetTextDatum(entries[i]->key + 1);
+		v[fs->att_name] = CStringGetTextDatum(raw[i]);
+		v[fs->att_aliases] = fs->empty_aliases;
+		v[fs->att_external_ids] = fs->empty_object;
+		v[fs->att_created] = now;
+		v[fs->att_updated] = now;
+		isnull[fs->att_id] = isnull[fs->att_type] = isnull[fs->att_normalized] = false;
+		isnull[fs->att_name] = isnull[fs->att_aliases] = isnull[fs->att_external_ids] = false;
+		isnull[fs->att_created] = isnull[fs->att_updated] = false;
+		ExecStoreVirtualTuple(slot);
+	}
+
+	table_multi_insert(fs->rel, fs->slots, n, GetCurrentCommandId(true), 0, fs->bistate);
+	for (int i = 0; i < n; i++)
+	{
+		list_free(ExecInsertIndexTuples(fs->rri, fs->slots[i], fs->estate, false, false, NULL, NIL
+#if PG_VERSION_NUM >= 160000
+										,false
+#endif
+					  ));
+		ExecClearTuple(fs->slots[i]);
+		entries[i]->id = ids[i];
+		entries[i]->resolved = true;
+	}
+	/* The pin must not outlive the subtransaction that took it. */
+	ReleaseBulkInsertStatePin(fs->bistate);
+	CommandCounterIncrement();
+}
+
+/* The general path, safe against concurrent creators. */
+static void
+insert_upsert(FeatureEntry **entries, const char *const *raw, int n)
+{
+	Datum	   *types = palloc(sizeof(Datum) * n);
+	Datum	   *names = palloc(sizeof(Datum) * n);
+	Datum	   *raws = palloc(sizeof(Datum) * n);
+	Datum		args[3];
+	int			rc;
+
+	for (int i = 0; i < n; i++)
+	{
+		types[i] = CStringGetTextDatum(kind_labels[entries[i]->key[0] - '0']);
+		names[i] = CStringGetTextDatum(entries[i]->key + 1);
+		raws[i] = CStringGetTextDatum(raw[i]);
+	}
+	args[0] = PointerGetDatum(construct_array(types, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(raws, n, TEXTOID, -1, false, TYPALIGN_INT));
+	prepare_plans();
+	rc = SPI_execute_plan(upsert_plan, args, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "inserting features failed: %s", SPI_result_code_string(rc));
+}
+
+typedef struct Missing
+{
+	FeatureEntry *entry;
+	const char *raw;
+} Missing;
+
+static int
+missing_order(const void *a, const void *b)
+{
+	return strcmp(((const Missing *) a)->entry->key, ((const Missing *) b)->entry->key);
+}
+
+void
+features_resolve(FeatureStore *fs, FeatureEntry **pending, const char *const *raw_names, int n)
+{
+	Missing    *pairs;
+	FeatureEntry **missing;
+	const char **missing_raw;
+	volatile int m = 0;
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool conflict = false;
+
+	if (n == 0)
+		return;
+	if (lookup(pending, n) == n)
+		return;
+
+	/* The missing ones, in key order, so concurrent creators queue in order. */
+	pairs = palloc(sizeof(Missing) * n);
+	for (int i = 0; i < n; i++)
+		if (!pending[i]->resolved)
+		{
+			pairs[m].entry = pending[i];
+			pairs[m].raw = raw_names[i];
+			m++;
+		}
+	qsort(pairs, m, sizeof(Missing), missing_order);
+	missing = palloc(sizeof(FeatureEntry *) * m);
+	missing_raw = palloc(sizeof(char *) * m);
+	for (int i = 0; i < m; i++)
+	{
+		missing[i] = pairs[i].entry;
+		missing_raw[i] = pairs[i].raw;
+	}
+
+	/* Slots pin the tuple descriptor: make them outside the subtransaction. */
+	while (fs->nslots < m)
+		fs->slots[fs->nslots++] = table_slot_create(fs->rel, NULL);
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		insert_direct(fs, missing, missing_raw, m);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+			PG_RE_THROW();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		/* The rollback released the buffer the bulk state remembers. */
+		fs->bistate->current_buf = InvalidBuffer;
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		conflict = true;
+	}
+	PG_END_TRY();
+
+	if (conflict)
+	{
+		/* Someone else created some of them: take the general path. */
+		for (int i = 0; i < m; i++)
+			missing[i]->resolved = false;
+		insert_upsert(missing, missing_raw, m);
+		if (lookup(missing, m) != m)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("features changed concurrently during ingestion"),
+					 errhint("Retry the ingestion.")));
+	}
+}
+
+void
+features_end(FeatureStore *fs)
+{
+	for (int i = 0; i < fs->nslots; i++)
+		ExecDropSingleTupleTableSlot(fs->slots[i]);
+	FreeBulkInsertState(fs->bistate);
+	ExecCloseIndices(fs->rri);
+	FreeExecutorState(fs->estate);
+	table_close(fs->rel, NoLock);
+	hash_destroy(fs->cache);
+	MemoryContextDelete(fs->ctx);
+}

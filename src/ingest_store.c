@@ -1,0 +1,489 @@
+/*
+ * ingest_store.c - the writes of an ingestion.
+ *
+ * Features are resolved a batch at a time by ingest_features.c.
+ * dataset_features rows go through table_multi_insert() and the indexes
+ * are maintained with ExecInsertIndexTuples(), as COPY does; the foreign
+ * keys hold because the dataset row was created by this transaction and
+ * every referenced feature is locked FOR KEY SHARE (the lock the foreign
+ * key check itself would take), and the CHECK constraints hold because the
+ * reader validates each value with the file line in hand.
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "ingest_store.h"
+
+#define STORE_BATCH 4096
+
+struct StoreState
+{
+	pg_uuid_t	dataset_id;
+	int			nsamples;
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	BulkInsertState bistate;
+	CommandId	cid;
+	TupleTableSlot *slots[STORE_BATCH];
+	StoreRow	rows[STORE_BATCH];
+	int			nrows;
+	MemoryContext batch_ctx;	/* reset after every flush */
+	FeatureStore *features;
+	Datum		mapping_datum[5];
+	/* attribute numbers (0-based) in dataset_features */
+	int			att_dataset_id,
+				att_ordinal,
+				att_feature_id,
+				att_raw_name,
+				att_mapping,
+				att_stats[NUM_STATS],
+				att_samples,
+				att_rank;
+};
+
+static const char *const stat_columns[NUM_STATS] = {
+	"log2_fold_change", "statistic", "p_value", "adjusted_p_value", "abundance"
+};
+static const char *const mapping_labels[5] = {
+	"exact", "repaired", "ambiguous", "unmapped", "duplicate"
+};
+
+static Oid
+amprenta_namespace(void)
+{
+	return get_namespace_oid("amprenta", false);
+}
+
+static int
+attnum_of(TupleDesc desc, const char *name)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+
+		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
+			return i;
+	}
+	elog(ERROR, "amprenta.dataset_features has no column \"%s\"", name);
+	return -1;					/* keep compiler quiet */
+}
+
+StoreState *
+store_begin(const pg_uuid_t *dataset_id, int nsamples)
+{
+	StoreState *st = palloc0(sizeof(StoreState));
+	Oid			nsp = amprenta_namespace();
+	Oid			relid = get_relname_relid("dataset_features", nsp);
+	Oid			mapping_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+											   CStringGetDatum("mapping_status"),
+											   ObjectIdGetDatum(nsp));
+	TupleDesc	desc;
+
+	if (!OidIsValid(relid) || !OidIsValid(mapping_type))
+		elog(ERROR, "the amprenta schema is incomplete");
+
+	/* The executor is bypassed: check what it would have checked. */
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table dataset_features"),
+				 errhint("Ingestion needs the privileges of amprenta_writer.")));
+
+	st->dataset_id = *dataset_id;
+	st->nsamples = nsamples;
+	st->rel = table_open(relid, RowExclusiveLock);
+	st->estate = CreateExecutorState();
+	st->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(st->rri, st->rel, 1, NULL, 0);
+	ExecOpenIndices(st->rri, false);
+	st->bistate = GetBulkInsertState();
+	st->cid = GetCurrentCommandId(true);
+
+	desc = RelationGetDescr(st->rel);
+	st->att_dataset_id = attnum_of(desc, "dataset_id");
+	st->att_ordinal = attnum_of(desc, "ordinal");
+	st->att_feature_id = attnum_of(desc, "feature_id");
+	st->att_raw_name = attnum_of(desc, "raw_name");
+	st->att_mapping = attnum_of(desc, "mapping");
+	for (int i = 0; i < NUM_STATS; i++)
+		st->att_stats[i] = attnum_of(desc, stat_columns[i]);
+	st->att_samples = attnum_of(desc, "sample_values");
+	st->att_rank = attnum_of(desc, "rank");
+
+	for (int i = 0; i < 5; i++)
+		st->mapping_datum[i] = DirectFunctionCall2(enum_in,
+												   CStringGetDatum(mapping_labels[i]),
+												   ObjectIdGetDatum(mapping_type));
+	for (int i = 0; i < STORE_BATCH; i++)
+		st->slots[i] = table_slot_create(st->rel, NULL);
+
+	st->batch_ctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta ingest batch",
+										  ALLOCSET_DEFAULT_SIZES);
+	st->features = features_begin();
+	return st;
+}
+
+FeatureEntry *
+store_feature(StoreState *st, feature_kind kind, const char *normalized,
+			  const char *raw_name, int32 line, bool *is_new)
+{
+	return features_entry(st->features, kind, normalized, line, is_new);
+}
+
+StoreRow *
+store_row(StoreState *st)
+{
+	StoreRow   *row;
+
+	if (st->nrows == STORE_BATCH)
+		store_flush(st);
+	row = &st->rows[st->nrows++];
+	memset(row, 0, sizeof(*row));
+	for (int i = 0; i < NUM_STATS; i++)
+		row->stat_null[i] = true;
+	if (st->nsamples > 0)
+	{
+		row->samples = MemoryContextAlloc(st->batch_ctx, sizeof(float4) * st->nsamples);
+		row->sample_null = MemoryContextAlloc(st->batch_ctx, sizeof(bool) * st->nsamples);
+	}
+	return row;
+}
+
+char *
+store_strdup(StoreState *st, const char *s)
+{
+	return MemoryContextStrdup(st->batch_ctx, s);
+}
+
+/* Give every unresolved feature of the batch its id. */
+static void
+resolve_features(StoreState *st)
+{
+	FeatureEntry **pending = palloc(sizeof(FeatureEntry *) * st->nrows);
+	const char **raws = palloc(sizeof(char *) * st->nrows);
+	int			n = 0;
+
+	for (int i = 0; i < st->nrows; i++)
+	{
+		FeatureEntry *e = st->rows[i].feature;
+
+		/* A new entry is referenced by exactly one row (the duplicate policy). */
+		if (e == NULL || e->resolved)
+			continue;
+		pending[n] = e;
+		raws[n] = st->rows[i].raw_name;
+		n++;
+	}
+	features_resolve(st->features, pending, raws, n);
+}
+
+void
+store_flush(StoreState *st)
+{
+	MemoryContext old;
+	TupleDesc	desc = RelationGetDescr(st->rel);
+	int			natts = desc->natts;
+
+	if (st->nrows == 0)
+		return;
+	CHECK_FOR_INTERRUPTS();
+
+	old = MemoryContextSwitchTo(st->batch_ctx);
+	resolve_features(st);
+
+	for (int i = 0; i < st->nrows; i++)
+	{
+		StoreRow   *row = &st->rows[i];
+		TupleTableSlot *slot = st->slots[i];
+		Datum	   *values;
+		bool	   *nulls;
+
+		ExecClearTuple(slot);
+		values = slot->tts_values;
+		nulls = slot->tts_isnull;
+		for (int a = 0; a < natts; a++)
+			nulls[a] = true;
+
+		values[st->att_dataset_id] = UUIDPGetDatum(&st->dataset_id);
+		nulls[st->att_dataset_id] = false;
+		values[st->att_ordinal] = Int32GetDatum(row->ordinal);
+		nulls[st->att_ordinal] = false;
+		if (row->feature)
+		{
+			values[st->att_feature_id] = UUIDPGetDatum(&row->feature->id);
+			nulls[st->att_feature_id] = false;
+		}
+		values[st->att_raw_name] = CStringGetTextDatum(row->raw_name);
+		nulls[st->att_raw_name] = false;
+		values[st->att_mapping] = st->mapping_datum[row->mapping];
+		nulls[st->att_mapping] = false;
+		for (int s = 0; s < NUM_STATS; s++)
+		{
+			if (!row->stat_null[s])
+			{
+				values[st->att_stats[s]] = Float8GetDatum(row->stats[s]);
+				nulls[st->att_stats[s]] = false;
+			}
+		}
+		if (row->samples)
+		{
+			Datum	   *elems = palloc(sizeof(Datum) * st->nsamples);
+			int			dims[1] = {st->nsamples};
+			int			lbs[1] = {1};
+
+			for (int s = 0; s < st->nsamples; s++)
+				elems[s] = Float4GetDatum(row->samples[s]);
+			values[st->att_samples] = PointerGetDatum(construct_md_array(elems, row->sample_null, 1, dims, lbs,
+																		 FLOAT4OID, sizeof(float4), true,
+																		 TYPALIGN_INT));
+			nulls[st->att_samples] = false;
+		}
+		if (row->rank > 0)
+		{
+			values[st->att_rank] = Int32GetDatum(row->rank);
+			nulls[st->att_rank] = false;
+		}
+		ExecStoreVirtualTuple(slot);
+	}
+
+	table_multi_insert(st->rel, st->slots, st->nrows, st->cid, 0, st->bistate);
+	for (int i = 0; i < st->nrows; i++)
+	{
+		List	   *r;
+
+		r = ExecInsertIndexTuples(st->rri, st->slots[i], st->estate, false, false, NULL, NIL
+#if PG_VERSION_NUM >= 160000
+								  ,false
+#endif
+			);
+		list_free(r);
+		ExecClearTuple(st->slots[i]);
+	}
+
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(st->batch_ctx);
+	st->nrows = 0;
+}
+
+void
+store_end(StoreState *st)
+{
+	store_flush(st);
+	for (int i = 0; i < STORE_BATCH; i++)
+		ExecDropSingleTupleTableSlot(st->slots[i]);
+	FreeBulkInsertState(st->bistate);
+	ExecCloseIndices(st->rri);
+	FreeExecutorState(st->estate);
+	table_close(st->rel, NoLock);
+	features_end(st->features);
+	MemoryContextDelete(st->batch_ctx);
+	/* Later statements of this transaction must see the rows. */
+	CommandCounterIncrement();
+}
+
+/* A text[] datum from a List of C strings. */
+static Datum
+text_array(List *items)
+{
+	int			n = list_length(items);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, items)
+		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+static Datum
+bytea_datum(const uint8 *bytes, int len)
+{
+	bytea	   *b = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(b, VARHDRSZ + len);
+	memcpy(VARDATA(b), bytes, len);
+	return PointerGetDatum(b);
+}
+
+pg_uuid_t *
+store_create_dataset(const IngestOptions *opts, const char *default_name,
+					 omics_kind omics, List *sample_names,
+					 const IngestSource *src, const uint8 *sha256,
+					 const char *format)
+{
+	Oid			types[13] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, BYTEAOID, INT8OID, TEXTOID, TEXTOID};
+	Datum		args[13];
+	char		nulls[13];
+	int			rc;
+	bool		isnull;
+	pg_uuid_t  *id = palloc(sizeof(pg_uuid_t));
+
+	memset(nulls, ' ', sizeof(nulls));
+	args[0] = CStringGetTextDatum(opts->name ? opts->name : default_name);
+	args[1] = CStringGetTextDatum(omics_kind_name(omics));
+	if (opts->description)
+		args[2] = CStringGetTextDatum(opts->description);
+	else
+		nulls[2] = 'n';
+	args[3] = text_array(opts->organism);
+	args[4] = text_array(opts->disease);
+	args[5] = text_array(opts->sample_type);
+	args[6] = text_array(sample_names);
+	args[7] = CStringGetTextDatum(src->file_name);
+	if (src->path)
+		args[8] = CStringGetTextDatum(src->path);
+	else
+		nulls[8] = 'n';
+	args[9] = bytea_datum(sha256, 32);
+	args[10] = Int64GetDatum(src->size);
+	args[11] = CStringGetTextDatum(format);
+	if (opts->notion_page_id)
+		args[12] = CStringGetTextDatum(opts->notion_page_id);
+	else
+		nulls[12] = 'n';
+
+	rc = SPI_execute_with_args("INSERT INTO amprenta.datasets (name, omics_type, description, organism, disease, "
+							   "  sample_type, sample_names, file_name, file_path, file_sha256, file_size, "
+							   "  file_format, notion_page_id) "
+							   "VALUES ($1, $2::amprenta.omics_type, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+							   "RETURNING id",
+							   13, types, args, nulls, false, 1);
+	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+		elog(ERROR, "creating the dataset failed: %s", SPI_result_code_string(rc));
+	memcpy(id, DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+		   sizeof(pg_uuid_t));
+
+	if (opts->has_program || opts->has_experiment)
+	{
+		Oid			ltypes[2] = {UUIDOID, UUIDOID};
+		Datum		largs[2];
+
+		largs[1] = UUIDPGetDatum(id);
+		if (opts->has_program)
+		{
+			largs[0] = UUIDPGetDatum(&opts->program_id);
+			rc = SPI_execute_with_args("SELECT 1 FROM amprenta.programs WHERE id = $1 FOR KEY SHARE",
+									   1, ltypes, largs, NULL, false, 1);
+			if (rc != SPI_OK_SELECT || SPI_processed != 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+						 errmsg("program %s does not exist",
+								DatumGetCString(DirectFunctionCall1(uuid_out, largs[0]))),
+						 errhint("Pass the id of a row of amprenta.programs as option \"program_id\".")));
+			SPI_execute_with_args("INSERT INTO amprenta.program_datasets (program_id, dataset_id) VALUES ($1, $2)",
+								  2, ltypes, largs, NULL, false, 0);
+		}
+		if (opts->has_experiment)
+		{
+			largs[0] = UUIDPGetDatum(&opts->experiment_id);
+			rc = SPI_execute_with_args("SELECT 1 FROM amprenta.experiments WHERE id = $1 FOR KEY SHARE",
+									   1, ltypes, largs, NULL, false, 1);
+			if (rc != SPI_OK_SELECT || SPI_processed != 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+						 errmsg("experiment %s does not exist",
+								DatumGetCString(DirectFunctionCall1(uuid_out, largs[0]))),
+						 errhint("Pass the id of a row of amprenta.experiments as option \"experiment_id\".")));
+			SPI_execute_with_args("INSERT INTO amprenta.experiment_datasets (experiment_id, dataset_id) VALUES ($1, $2)",
+								  2, ltypes, largs, NULL, false, 0);
+		}
+	}
+	return id;
+}
+
+void
+store_ingestion(const pg_uuid_t *dataset_id, const IngestSource *src,
+				const uint8 *sha256, omics_kind omics, const char *format,
+				Jsonb *options, const IngestCounts *counts, Jsonb *warnings,
+				TimestampTz started_at)
+{
+	Oid			types[14] = {UUIDOID, TEXTOID, TEXTOID, BYTEAOID, INT8OID, TEXTOID, TEXTOID,
+		JSONBOID, INT8OID, INT8OID, INT8OID, INT8OID, INT8OID, JSONBOID};
+	Datum		args[15];
+	char		nulls[15];
+	int			rc;
+	Oid			alltypes[15];
+
+	memcpy(alltypes, types, sizeof(types));
+	alltypes[14] = TIMESTAMPTZOID;
+	memset(nulls, ' ', sizeof(nulls));
+	args[0] = UUIDPGetDatum(dataset_id);
+	args[1] = CStringGetTextDatum(src->file_name);
+	if (src->path)
+		args[2] = CStringGetTextDatum(src->path);
+	else
+		nulls[2] = 'n';
+	args[3] = bytea_datum(sha256, 32);
+	args[4] = Int64GetDatum(src->size);
+	args[5] = CStringGetTextDatum(omics_kind_name(omics));
+	args[6] = CStringGetTextDatum(format);
+	args[7] = JsonbPGetDatum(options);
+	args[8] = Int64GetDatum(counts->rows_read);
+	args[9] = Int64GetDatum(counts->rows_kept);
+	args[10] = Int64GetDatum(counts->unmapped);
+	args[11] = Int64GetDatum(counts->ambiguous);
+	args[12] = Int64GetDatum(counts->duplicates);
+	args[13] = JsonbPGetDatum(warnings);
+	args[14] = TimestampTzGetDatum(started_at);
+
+	rc = SPI_execute_with_args("INSERT INTO amprenta.ingestions (dataset_id, file_name, file_path, sha256, "
+							   "  file_size, omics_type, format, options, rows_read, rows_kept, unmapped, "
+							   "  ambiguous, duplicates, warnings, started_at) "
+							   "VALUES ($1, $2, $3, $4, $5, $6::amprenta.omics_type, $7, $8, $9, $10, $11, "
+							   "  $12, $13, $14, $15)",
+							   15, alltypes, args, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "recording the ingestion failed: %s", SPI_result_code_string(rc));
+}
+
+pg_uuid_t *
+store_find_previous(const uint8 *sha256, Jsonb *options, omics_kind requested)
+{
+	Oid			types[3] = {BYTEAOID, JSONBOID, TEXTOID};
+	Datum		args[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	int			rc;
+	pg_uuid_t  *id;
+	bool		isnull;
+
+	args[0] = bytea_datum(sha256, 32);
+	args[1] = JsonbPGetDatum(options);
+	if (requested != OMICS_UNKNOWN)
+		args[2] = CStringGetTextDatum(omics_kind_name(requested));
+	else
+		nulls[2] = 'n';
+	rc = SPI_execute_with_args("SELECT i.dataset_id FROM amprenta.ingestions i "
+							   " WHERE i.sha256 = $1 AND i.options = $2 AND i.dataset_id IS NOT NULL "
+							   "   AND ($3 IS NULL OR i.omics_type = $3::amprenta.omics_type) "
+							   " ORDER BY i.finished_at DESC LIMIT 1",
+							   3, types, args, nulls, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "looking up earlier ingestions failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		return NULL;
+	id = palloc(sizeof(pg_uuid_t));
+	memcpy(id, DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
+		   sizeof(pg_uuid_t));
+	return id;
+}
