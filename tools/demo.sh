@@ -44,24 +44,43 @@ SELECT p.id, d.id FROM amprenta.programs p, amprenta.datasets d;
 INSERT INTO amprenta.experiment_datasets
 SELECT e.id, d.id FROM amprenta.experiments e, amprenta.datasets d;"
 
-say "Features measured in the dataset (ingestion functions fill these from files)"
-sql "INSERT INTO amprenta.features (feature_type, normalized_name, name) VALUES
-  ('lipid', 'Cer 34:1;O2', 'Cer(d18:1/16:0)'),
-  ('lipid', 'Cer 42:1;O2', 'Cer(d18:1/24:0)'),
-  ('lipid', 'SM 34:1;O2',  'SM(d18:1/16:0)');"
-sql "INSERT INTO amprenta.dataset_features
-       (dataset_id, ordinal, feature_id, raw_name, log2_fold_change, p_value, rank, sample_values)
-SELECT d.id, v.ordinal, f.id, f.name, v.lfc, v.p, v.rank, v.vals
-  FROM amprenta.datasets d,
-       (VALUES (1, 'Cer 34:1;O2', 1.21, 0.002, 1, '{5.1,4.8,2.2,2.4}'::float4[]),
-               (2, 'Cer 42:1;O2', 0.64, 0.030, 2, '{3.3,3.0,2.1,2.0}'),
-               (3, 'SM 34:1;O2', -0.35, 0.210, 3, '{7.0,7.2,8.1,8.4}')) v (ordinal, name, lfc, p, rank, vals)
-  JOIN amprenta.features f ON f.normalized_name = v.name;"
+say "Ingesting one result file of each omics type (server files, as a superuser or pg_read_server_files)"
+files=$DEMO_DIR/files
+amp_as_user mkdir -p "$files"
+for f in test/data/omics/lipidr_brca_matrix.csv test/data/omics/mwtab_ST000122_AN000204.txt \
+	test/data/omics/maxquant_proteinGroups_head40.txt test/data/ingest/deseq2_results.csv; do
+	amp_as_user cp "$f" "$files/"
+done
+sql "SELECT amprenta.amprenta_ingest_file('$files/lipidr_brca_matrix.csv', 'lipidomics',
+  '{\"name\": \"Breast cancer lipidome (lipidr)\", \"disease\": \"breast cancer\"}');"
+sql "SELECT amprenta.amprenta_ingest_file('$files/mwtab_ST000122_AN000204.txt');"
+sql "SELECT amprenta.amprenta_ingest_file('$files/maxquant_proteinGroups_head40.txt');"
+sql "SELECT amprenta.amprenta_ingest_file('$files/deseq2_results.csv', 'transcriptomics',
+  '{\"name\": \"Airway smooth muscle, dexamethasone vs control\"}');"
+sql "INSERT INTO amprenta.program_datasets
+SELECT p.id, d.id FROM amprenta.programs p, amprenta.datasets d
+ WHERE d.file_name IS NOT NULL ON CONFLICT DO NOTHING;"
+
+say "Re-ingesting identical bytes returns the same dataset and writes nothing"
+sql "SELECT amprenta.amprenta_ingest_file('$files/mwtab_ST000122_AN000204.txt') AS same_id,
+       (SELECT count(*) FROM amprenta.ingestions) AS ingestions;"
+
+say "What was stored: datasets, mapping of identifiers, warnings"
+sql "SELECT name, omics_type, file_format, samples, rows, mapped, unmapped, ambiguous, duplicates
+  FROM amprenta.dataset_summary ORDER BY omics_type, name;"
+sql "SELECT f.feature_type, f.normalized_name, df.raw_name, df.mapping, df.rank
+  FROM amprenta.dataset_features df JOIN amprenta.datasets d ON d.id = df.dataset_id
+  LEFT JOIN amprenta.features f ON f.id = df.feature_id
+ WHERE d.omics_type = 'lipidomics' AND df.raw_name <> coalesce(f.normalized_name, '')
+ ORDER BY df.ordinal LIMIT 8;"
+sql "SELECT dataset_name, w->>'line' AS line, w->>'message' AS warning
+  FROM amprenta.ingestion_log, jsonb_array_elements(warnings) w ORDER BY 1 LIMIT 6;"
+sql "SELECT * FROM amprenta.amprenta_normalize_explain('1-Sep', 'gene');"
 
 say "What BI tools and people read: the views"
 sql "SELECT name, omics_type, samples, rows, mapped, programs, experiments FROM amprenta.dataset_summary;"
-sql "SELECT dataset_name, feature_type, feature, log2_fold_change, p_value, rank, sample_values
-  FROM amprenta.feature_matrix ORDER BY rank;"
+sql "SELECT dataset_name, feature_type, feature, log2_fold_change, p_value, rank
+  FROM amprenta.feature_matrix WHERE rank <= 3 ORDER BY dataset_name, rank;"
 sql "SELECT * FROM amprenta.sync_status;"
 
 say "Roles for people and tools"
