@@ -6,6 +6,7 @@
 #                   on a throw-away cluster (unit, pg_regress, TAP)
 #   make demo       the main job end to end on a throw-away cluster
 #   make bench      benchmarks, results in doc/benchmarks.md
+#   make fuzz       libFuzzer targets of src/core/ (FUZZ_SECONDS each, default 60)
 #   make deps       install the system packages the build and the tests need
 #   make unit       build and run the unit tests of src/core/ only
 #
@@ -91,6 +92,9 @@ demo:
 	$(MAKE) all
 	tools/as-root.sh $(MAKE) install
 	tools/demo.sh
+
+fuzz:
+	tools/fuzz.sh
 
 bench:
 	tools/deps.sh

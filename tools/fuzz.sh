@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds every libFuzzer target in test/fuzz/ against the core ring and runs
+# each for FUZZ_SECONDS (default 60; the release bar is 600).  Corpora live
+# in build/fuzz/corpus-<target> and grow between runs; a crash leaves its
+# input in build/fuzz/ and fails the run: turn it into a unit test.
+#   make fuzz                     every target, 60 s each
+#   make fuzz FUZZ_SECONDS=600    the release bar
+#   tools/fuzz.sh lipid           one target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_EACH=${FUZZ_SECONDS:-60}
+CLANG=$(command -v clang || command -v clang-14 || true)
+if [ -z "$CLANG" ] || [ -z "$(find /usr/lib/llvm-*/lib/clang -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null | head -n 1)" ]; then
+	echo "fuzz: installing clang and its fuzzer runtime"
+	sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	"${sudo[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq clang libclang-rt-14-dev >/dev/null
+	CLANG=$(command -v clang || command -v clang-14)
+fi
+
+mkdir -p build/fuzz
+core=$(ls src/core/*.c)
+targets=()
+if [ $# -gt 0 ]; then
+	for t in "$@"; do targets+=("test/fuzz/fuzz_$t.c"); done
+else
+	targets=(test/fuzz/fuzz_*.c)
+fi
+
+status=0
+for src in "${targets[@]}"; do
+	name=$(basename "$src" .c)
+	bin=build/fuzz/$name
+	echo "== $name: build"
+	"$CLANG" -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Isrc/core -o "$bin" "$src" $core -lcsv -lm
+	corpus=build/fuzz/corpus-${name#fuzz_}
+	mkdir -p "$corpus"
+	echo "== $name: ${SECONDS_EACH}s"
+	if ! "$bin" -max_total_time="$SECONDS_EACH" -print_final_stats=1 \
+		-artifact_prefix=build/fuzz/"$name"- "$corpus" >build/fuzz/"$name".log 2>&1; then
+		echo "$name: FAILED, see build/fuzz/$name.log and build/fuzz/$name-*"
+		tail -n 30 build/fuzz/"$name".log
+		status=1
+	else
+		grep -E 'stat::number_of_executed_units|cov:' build/fuzz/"$name".log | tail -n 2
+	fi
+done
+exit $status
