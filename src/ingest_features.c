@@ -5,9 +5,13 @@
  * and tells the caller when a file names a feature twice.  Unresolved
  * entries are resolved a batch at a time:
  *
- *  1. one SELECT ... FOR KEY SHARE finds the features that exist, and locks
- *     them as a foreign key check would, so that they cannot be deleted
- *     before this transaction commits rows that point at them;
+ *  1. one SELECT finds the features that exist.  They must not be deleted
+ *     before this transaction commits rows that point at them: instead of
+ *     locking each one (FOR KEY SHARE, as a foreign key check would, which
+ *     writes every tuple), the ingestion holds an advisory lock in shared
+ *     mode that DELETE and UPDATE OF id on features take exclusively
+ *     (trigger features_guard).  Under REPEATABLE READ or SERIALIZABLE the
+ *     snapshot predates the lock, so there the rows are locked one by one;
  *  2. the missing ones are created with table_multi_insert() and index
  *     insertion, with time-ordered ids (uuid7.c), inside a subtransaction;
  *  3. if another transaction created one of them meanwhile (a unique
@@ -76,7 +80,12 @@ struct FeatureStore
 
 static const char *const kind_labels[4] = {"gene", "protein", "metabolite", "lipid"};
 
+/* The advisory lock of features_guard (see the install script). */
+#define FEATURES_LOCK_KEY1 1634562162
+#define FEATURES_LOCK_KEY2 1
+
 static SPIPlanPtr select_plan = NULL;
+static SPIPlanPtr select_lock_plan = NULL;
 static SPIPlanPtr upsert_plan = NULL;
 
 static uint32
@@ -133,6 +142,10 @@ features_begin(void)
 
 	fs->ctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta feature cache",
 									ALLOCSET_DEFAULT_SIZES);
+
+	/* Deleting features now waits for this transaction (see above). */
+	DirectFunctionCall2(pg_advisory_xact_lock_shared_int4,
+						Int32GetDatum(FEATURES_LOCK_KEY1), Int32GetDatum(FEATURES_LOCK_KEY2));
 
 	fs->rel = table_open(fs->relid, RowExclusiveLock);
 	fs->estate = CreateExecutorState();
@@ -193,18 +206,21 @@ prepare_plans(void)
 	if (select_plan == NULL)
 	{
 		Oid			types[2] = {TEXTARRAYOID, TEXTARRAYOID};
-		SPIPlanPtr	p = SPI_prepare("SELECT f.id, u.ord::int4 "
-									"  FROM unnest($1, $2) WITH ORDINALITY AS u (t, n, ord) "
-									"  JOIN amprenta.features f "
-									"    ON f.feature_type = u.t::amprenta.feature_type AND f.normalized_name = u.n "
-									" ORDER BY f.id "
-									"   FOR KEY SHARE OF f",
-									2, types);
+		const char *q = "SELECT f.id, u.ord::int4 "
+			"  FROM unnest($1, $2) WITH ORDINALITY AS u (t, n, ord) "
+			"  JOIN amprenta.features f "
+			"    ON f.feature_type = u.t::amprenta.feature_type AND f.normalized_name = u.n ";
+		SPIPlanPtr	p = SPI_prepare(q, 2, types);
 
 		if (p == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 		SPI_keepplan(p);
 		select_plan = p;
+		p = SPI_prepare(psprintf("%s ORDER BY f.id FOR KEY SHARE OF f", q), 2, types);
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		select_lock_plan = p;
 	}
 	if (upsert_plan == NULL)
 	{
@@ -239,7 +255,8 @@ lookup(FeatureEntry **entries, int n)
 	args[0] = PointerGetDatum(construct_array(types, n, TEXTOID, -1, false, TYPALIGN_INT));
 	args[1] = PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
 	prepare_plans();
-	rc = SPI_execute_plan(select_plan, args, NULL, false, 0);
+	rc = SPI_execute_plan(IsolationUsesXactSnapshot() ? select_lock_plan : select_plan,
+						  args, NULL, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "looking up features failed: %s", SPI_result_code_string(rc));
 	for (uint64 i = 0; i < SPI_processed; i++)

@@ -36,7 +36,8 @@
 #include "omics_infer.h"
 #include "tabular.h"
 
-#define PLAN_ROWS 200			/* rows looked at to plan the columns */
+#define PLAN_ROWS 200			/* rows looked at to plan the columns ... */
+#define PLAN_CELLS 200000		/* ... fewer for wide tables */
 #define SNIFF_BYTES (1024 * 1024)
 #define MAX_WARNINGS 50
 
@@ -63,9 +64,11 @@ typedef struct RunState
 	int			ncols;
 	col_plan	plan;
 	bool		planned;
-	char	  **sample_cells;	/* PLAN_ROWS * ncols copies (pass 1) */
+	char	  **sample_cells;	/* plan_rows * ncols copies (pass 1) */
 	long	   *sample_lines;
 	int			nsample_rows;
+	int			plan_rows;		/* rows to sample before planning */
+	MemoryContext sample_ctx;	/* holds the sample until it is replayed */
 	List	   *sample_names;	/* of char * */
 
 	/* per kept row */
@@ -630,8 +633,12 @@ on_record(void *ctx, const tab_record *rec)
 			rs->names = palloc(sizeof(char *) * rec->nfields);
 			for (int c = 0; c < rec->nfields; c++)
 				rs->names[c] = pstrdup(rec->fields[c]);
-			rs->sample_cells = palloc0(sizeof(char *) * (size_t) PLAN_ROWS * rec->nfields);
-			rs->sample_lines = palloc(sizeof(long) * PLAN_ROWS);
+			rs->plan_rows = Max(20, Min(PLAN_ROWS, PLAN_CELLS / Max(rec->nfields, 1)));
+			rs->sample_ctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta plan sample",
+												   ALLOCSET_DEFAULT_SIZES);
+			rs->sample_cells = MemoryContextAllocZero(rs->sample_ctx,
+													  sizeof(char *) * (size_t) rs->plan_rows * rec->nfields);
+			rs->sample_lines = MemoryContextAlloc(rs->sample_ctx, sizeof(long) * rs->plan_rows);
 		}
 		return 0;
 	}
@@ -643,10 +650,11 @@ on_record(void *ctx, const tab_record *rec)
 			int			r = rs->nsample_rows++;
 
 			for (int c = 0; c < rs->ncols; c++)
-				rs->sample_cells[(size_t) r * rs->ncols + c] = pstrdup(cell(rec, c));
+				rs->sample_cells[(size_t) r * rs->ncols + c] =
+					MemoryContextStrdup(rs->sample_ctx, cell(rec, c));
 			rs->sample_lines[r] = rec->line;
 			/* Enough rows seen: plan, then treat them as pass-1 rows. */
-			if (rs->nsample_rows == PLAN_ROWS)
+			if (rs->nsample_rows == rs->plan_rows)
 			{
 				make_plan(rs, rs->requested);
 				replay_sample_rows(rs);
@@ -672,10 +680,11 @@ on_record(void *ctx, const tab_record *rec)
 static void
 replay_sample_rows(RunState *rs)
 {
+	size_t	   *lens = MemoryContextAlloc(rs->sample_ctx, sizeof(size_t) * rs->ncols);
+
 	for (int r = 0; r < rs->nsample_rows; r++)
 	{
 		tab_record	rec;
-		size_t	   *lens = palloc(sizeof(size_t) * rs->ncols);
 
 		for (int c = 0; c < rs->ncols; c++)
 			lens[c] = strlen(rs->sample_cells[(size_t) r * rs->ncols + c]);
@@ -687,6 +696,11 @@ replay_sample_rows(RunState *rs)
 		rs->line = rec.line;
 		pass1_row(rs, &rec);
 	}
+	/* The plan keeps nothing of the sample: free it. */
+	MemoryContextDelete(rs->sample_ctx);
+	rs->sample_ctx = NULL;
+	rs->sample_cells = NULL;
+	rs->sample_lines = NULL;
 }
 
 /* Stream the source through a reader: one pass. */

@@ -34,6 +34,7 @@
 #include "ingest_store.h"
 
 #define STORE_BATCH 4096
+#define STORE_BATCH_BYTES (8 * 1024 * 1024)	/* wide rows flush sooner */
 
 struct StoreState
 {
@@ -45,8 +46,10 @@ struct StoreState
 	BulkInsertState bistate;
 	CommandId	cid;
 	TupleTableSlot *slots[STORE_BATCH];
+	int			nslots;			/* created so far: small files need few */
 	StoreRow	rows[STORE_BATCH];
 	int			nrows;
+	Size		batch_bytes;	/* approximate size of the queued rows */
 	MemoryContext batch_ctx;	/* reset after every flush */
 	FeatureStore *features;
 	Datum		mapping_datum[5];
@@ -134,8 +137,6 @@ store_begin(const pg_uuid_t *dataset_id, int nsamples)
 		st->mapping_datum[i] = DirectFunctionCall2(enum_in,
 												   CStringGetDatum(mapping_labels[i]),
 												   ObjectIdGetDatum(mapping_type));
-	for (int i = 0; i < STORE_BATCH; i++)
-		st->slots[i] = table_slot_create(st->rel, NULL);
 
 	st->batch_ctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta ingest batch",
 										  ALLOCSET_DEFAULT_SIZES);
@@ -155,12 +156,13 @@ store_row(StoreState *st)
 {
 	StoreRow   *row;
 
-	if (st->nrows == STORE_BATCH)
+	if (st->nrows == STORE_BATCH || st->batch_bytes > STORE_BATCH_BYTES)
 		store_flush(st);
 	row = &st->rows[st->nrows++];
 	memset(row, 0, sizeof(*row));
 	for (int i = 0; i < NUM_STATS; i++)
 		row->stat_null[i] = true;
+	st->batch_bytes += sizeof(StoreRow) + 2 * (sizeof(float4) + sizeof(bool)) * st->nsamples;
 	if (st->nsamples > 0)
 	{
 		row->samples = MemoryContextAlloc(st->batch_ctx, sizeof(float4) * st->nsamples);
@@ -208,6 +210,8 @@ store_flush(StoreState *st)
 		return;
 	CHECK_FOR_INTERRUPTS();
 
+	while (st->nslots < st->nrows)
+		st->slots[st->nslots++] = table_slot_create(st->rel, NULL);
 	old = MemoryContextSwitchTo(st->batch_ctx);
 	resolve_features(st);
 
@@ -283,13 +287,14 @@ store_flush(StoreState *st)
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(st->batch_ctx);
 	st->nrows = 0;
+	st->batch_bytes = 0;
 }
 
 void
 store_end(StoreState *st)
 {
 	store_flush(st);
-	for (int i = 0; i < STORE_BATCH; i++)
+	for (int i = 0; i < st->nslots; i++)
 		ExecDropSingleTupleTableSlot(st->slots[i]);
 	FreeBulkInsertState(st->bistate);
 	ExecCloseIndices(st->rri);

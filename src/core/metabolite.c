@@ -524,13 +524,13 @@ met_name(char *t, size_t n, met_res *r)
 		cfg[1] = 'L';
 		cl = 2;
 	}
-	rest = t + (cl > 0 ? cl + 1 : 0);
-	rn = n - (cl > 0 ? cl + 1 : 0);
 	{
-		char	   *w = t + (cl > 0 ? cl + 1 : 0);
+		size_t		skip = cl > 0 ? cl + 1 : 0;
 
-		drop_internal_config(w, &rn);
-		rest = w;
+		rest = t + skip;
+		rn = n - skip;
+		drop_internal_config(t + skip, &rn);
+		n = skip + rn;			/* t is shorter now */
 	}
 	if (rn == 0)
 	{

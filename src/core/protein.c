@@ -361,16 +361,23 @@ prot_single(const char *s, size_t len, bool prefixes, prot_res *r)
 	}
 
 	/* database prefixes, however many: "UniProtKB:P04637", "ENSEMBL:ENSBTAP..." */
-	for (i = 0; i < sizeof(db_prefixes) / sizeof(db_prefixes[0]); i++)
+	for (;;)
 	{
-		size_t		pl = strlen(db_prefixes[i]);
+		bool		found = false;
 
-		if (len > pl && ident_ci_prefix(s, len, db_prefixes[i]))
+		for (i = 0; i < sizeof(db_prefixes) / sizeof(db_prefixes[0]) && !found; i++)
 		{
-			s += pl;
-			len -= pl;
-			i = (size_t) -1;	/* start over */
+			size_t		pl = strlen(db_prefixes[i]);
+
+			if (len > pl && ident_ci_prefix(s, len, db_prefixes[i]))
+			{
+				s += pl;
+				len -= pl;
+				found = true;
+			}
 		}
+		if (!found)
+			break;
 	}
 
 	/* NCBI "gi|<number>|" in front of the real header: skip it. */
@@ -451,7 +458,8 @@ prot_single(const char *s, size_t len, bool prefixes, prot_res *r)
 			set_invalid(r, "neither a UniProt accession, an entry name, a protein id nor a gene name");
 			return;
 		}
-		kind = decoy_prefix(tmp, strlen(tmp));
+		/* (not when checking behind a prefix: that would nest) */
+		kind = prefixes ? decoy_prefix(tmp, strlen(tmp)) : PROT_TARGET;
 		if (kind != PROT_TARGET)
 		{
 			set_invalid(r, kind == PROT_DECOY ? reason_decoy : reason_contaminant);

@@ -3,10 +3,12 @@
  *
  * Not part of the API: only tabular_*.c include it.  The pieces are
  *	tabular_text.c      allocator, errors, UTF-8 check, line helpers
+ *	tabular_lines.c     chunks to physical lines
  *	tabular_csv.c       libcsv glue (one physical line at a time)
  *	tabular_sections.c  which lines are table, metadata or noise
  *	                    (delimited preamble/comments, mwTab, mzTab-M)
  *	tabular_number.c    number shapes for the decimal-comma vote
+ *	tabular_probe.c     one candidate reading of a sniffing sample
  * used by tabular_sniff.c and tabular_reader.c.
  */
 #ifndef AMPRENTA_TABULAR_INT_H
@@ -54,6 +56,40 @@ tab_has_bom(const char *s, size_t n)
 
 /* Trim ASCII spaces and tabs on both sides of a span. */
 extern void tab_trim(const char **s, size_t *n);
+
+/* ------------------------------------------------------------------------
+ * tabular_lines.c
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * One physical line: s[0..n) is its content, followed in the same buffer
+ * by tlen terminator bytes (0 for a last line without one).  Returns
+ * TAB_OK to go on, anything else to stop.
+ */
+typedef int (*tab_line_fn) (void *ctx, const char *s, size_t n, size_t tlen,
+							long line, uint64_t offset, tab_error *err);
+
+typedef struct tab_lines
+{
+	const tab_alloc *alloc;		/* must outlive the splitter */
+	size_t		max_line;
+	tab_line_fn on_line;
+	void	   *ctx;
+	char	   *pend;			/* a line that straddles chunks */
+	size_t		pendlen;
+	size_t		pendcap;
+	bool		pend_cr;		/* pend ends in CR; next byte decides CRLF */
+	long		line;			/* number of the next line */
+	uint64_t	offset;			/* byte offset of the next line */
+} tab_lines;
+
+extern void tab_lines_init(tab_lines *ls, const tab_alloc *a, size_t max_line,
+						   tab_line_fn on_line, void *ctx);
+extern int	tab_lines_feed(tab_lines *ls, const char *buf, size_t len,
+						   tab_error *err);
+extern int	tab_lines_finish(tab_lines *ls, tab_error *err);
+extern void tab_lines_free(tab_lines *ls);
 
 /* ------------------------------------------------------------------------
  * tabular_csv.c
@@ -151,6 +187,87 @@ tab_prefix_fields(tab_format f)
 {
 	return f == TAB_FORMAT_MZTAB ? 1 : 0;
 }
+
+/* ------------------------------------------------------------------------
+ * tabular_probe.c (used by tabular_sniff.c)
+ * ------------------------------------------------------------------------
+ */
+#define TAB_SNIFF_MAX_RECORDS	1000	/* records sampled per candidate */
+#define TAB_SNIFF_FIELD_BYTES	65536	/* libcsv scratch: longest field */
+#define TAB_SNIFF_MAX_PREAMBLE	64	/* records above the header, at most */
+#define TAB_SNIFF_SHAPE_BYTES	64	/* longer cells are not numbers */
+#define TAB_SNIFF_PROSE_SPACES	4	/* more spaces per line: running text */
+
+/* Statistics of one record of the sample. */
+typedef struct tab_srec
+{
+	long		line;
+	int			nf;				/* fields (after an mzTab prefix) */
+	int			sig;			/* fields up to the last non-empty one */
+	int			numeric;		/* cells that parse as numbers */
+	int			vc;				/* decimal-comma cells (0,75) */
+	int			vp;				/* decimal-point cells (0.75) */
+	int			vc3;			/* 1,234 cells */
+	int			spaces;			/* spaces in the cells (running text?) */
+	bool		first_empty;
+	bool		factors;		/* first cell is "Factors" */
+} tab_srec;
+
+/* One reading of the sample (one delimiter). */
+typedef struct tab_probe
+{
+	tab_format	format;
+	char		delim;
+	int			skip;			/* prefix fields not counted (mzTab) */
+	tab_srec   *recs;
+	int			nrec;
+	tab_srec	cur;
+	int			rawfield;		/* raw field index within cur */
+	bool		cut;			/* the sample ended early */
+	long		quote_line;		/* unterminated quote at end of file */
+	tab_router	rt;
+} tab_probe;
+
+/* What that reading makes of the sample. */
+typedef struct tab_verdict
+{
+	int			klass;			/* a TAB_K_* */
+	int			h;				/* header record */
+	long		header_line;
+	int			ncolumns;
+	bool		header_short;
+	bool		first_empty;
+	int			data_rows;
+	int			bad_rows;
+	long		bad_line;
+	int			bad_found;
+	int			covered;
+	int			multi;			/* records with two fields or more */
+	long		spaces;			/* spaces in all cells */
+	bool		prose;			/* one column of running text */
+	int			decimal_comma;
+	int			minnf;
+	int			maxnf;
+	long		quote_line;
+	bool		cut;
+} tab_verdict;
+
+/* Classes of verdicts, best first. */
+enum
+{
+	TAB_K_NONE = 0,				/* no records */
+	TAB_K_TABLE,				/* consistent, >= 2 columns */
+	TAB_K_RAGGED,				/* >= 2 columns, some rows do not fit */
+	TAB_K_SINGLE,				/* consistent single column */
+	TAB_K_JUNK					/* nothing usable */
+};
+
+/* Read the sample with pb->format / pb->delim / pb->skip / pb->recs set. */
+extern int	tab_probe_run(tab_probe *pb, const char *buf, size_t len,
+						  bool complete, char *scratch, tab_error *err);
+
+/* What table that reading makes. */
+extern void tab_probe_judge(const tab_probe *pb, tab_verdict *v);
 
 /* ------------------------------------------------------------------------
  * tabular_number.c

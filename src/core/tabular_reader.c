@@ -3,10 +3,8 @@
  *
  * Three layers:
  *
- *  1. Lines.  feed() cuts the chunks into physical lines (LF, CRLF or CR),
- *     counting them exactly.  A line that straddles chunks is assembled in
- *     a pending buffer; a CR at the very end of a chunk waits for the next
- *     byte to know whether an LF follows.  Each complete line is checked
+ *  1. Lines.  tabular_lines.c cuts the chunks into physical lines (LF,
+ *     CRLF or CR), counting them exactly.  Each complete line is checked
  *     for UTF-8 as a whole, so chunk boundaries inside a character do not
  *     matter.  The BOM is dropped from line 1.
  *  2. Routing.  A line that continues a record (open quoted field) goes to
@@ -59,13 +57,7 @@ struct tab_reader
 	tab_csv		csv;
 	tab_router	rt;
 
-	/* line assembly */
-	char	   *pend;
-	size_t		pendlen;
-	size_t		pendcap;
-	bool		pend_cr;		/* pend ends in CR; next byte decides CRLF */
-	long		line;			/* number of the next line */
-	uint64_t	offset;			/* byte offset of the next line */
+	tab_lines	lines;
 	long		cur_line;		/* line being processed */
 	long		ctx_line;		/* for tab_reader_line(): record or line */
 	long		nonblank;		/* lines with something besides white space */
@@ -172,9 +164,12 @@ on_field(void *ctx, const char *s, size_t len)
  * Errors
  * ------------------------------------------------------------------------
  */
+/* Record the end of reading (once: the first cause wins). */
 static int
 stop(tab_reader *r, int code, tab_error *err)
 {
+	if (r->status != TAB_OK)
+		return r->status;
 	r->status = code;
 	if (code == TAB_STOPPED)
 		tab_fail(err, TAB_STOPPED, r->cur_line, "reading stopped by the caller",
@@ -404,29 +399,26 @@ meta_line(tab_reader *r, tab_error *err)
 	return TAB_OK;
 }
 
-/*
- * One physical line: s[0..n) is the content, followed by tlen terminator
- * bytes in the same buffer.
- */
+/* One physical line from the splitter (see tab_line_fn). */
 static int
-process_line(tab_reader *r, const char *s, size_t n, size_t tlen,
-			 tab_error *err)
+on_line(void *ctx, const char *s, size_t n, size_t tlen, long line,
+		uint64_t offset, tab_error *err)
 {
-	uint64_t	off = r->offset;
+	tab_reader *r = ctx;
 	size_t		bad;
 
-	r->cur_line = r->line;
-	r->ctx_line = r->csv.in_record ? r->rec.line : r->line;
-	if (r->line == 1 && tab_has_bom(s, n))
+	r->cur_line = line;
+	r->ctx_line = r->csv.in_record ? r->rec.line : line;
+	if (line == 1 && tab_has_bom(s, n))
 	{
 		s += 3;
 		n -= 3;
-		off += 3;
+		offset += 3;
 	}
 	bad = tab_utf8_check((const unsigned char *) s, n);
 	if (bad < n)
 	{
-		tab_fail_utf8(err, (const unsigned char *) s, n, bad, r->cur_line, off);
+		tab_fail_utf8(err, (const unsigned char *) s, n, bad, line, offset);
 		return stop(r, TAB_ERR_NOT_UTF8, err);
 	}
 	if (!tab_is_blank(s, n))
@@ -434,7 +426,7 @@ process_line(tab_reader *r, const char *s, size_t n, size_t tlen,
 	if (r->csv.in_record)
 		return table_line(r, s, n + tlen, err);
 
-	switch (tab_route_line(&r->rt, s, n, r->cur_line, err))
+	switch (tab_route_line(&r->rt, s, n, line, err))
 	{
 		case TAB_ROUTE_SKIP:
 			return TAB_OK;
@@ -447,41 +439,8 @@ process_line(tab_reader *r, const char *s, size_t n, size_t tlen,
 	}
 	r->rec.nf = 0;
 	r->rec.len = 0;
-	r->rec.line = r->cur_line;
+	r->rec.line = line;
 	return table_line(r, s, n + tlen, err);
-}
-
-/* Emit the line s[0..total) whose last tlen bytes are its terminator. */
-static int
-emit(tab_reader *r, const char *s, size_t total, size_t tlen, tab_error *err)
-{
-	int			rc = process_line(r, s, total - tlen, tlen, err);
-
-	r->line++;
-	r->offset += total;
-	return rc;
-}
-
-static bool
-pend_append(tab_reader *r, const char *s, size_t n)
-{
-	char	   *pend = grow(r, r->pend, &r->pendcap, r->pendlen + n, 1);
-
-	if (pend == NULL)
-		return false;
-	r->pend = pend;
-	memcpy(r->pend + r->pendlen, s, n);
-	r->pendlen += n;
-	return true;
-}
-
-static int
-too_long_line(tab_reader *r, tab_error *err)
-{
-	tab_fail(err, TAB_ERR_TOO_LONG, r->line, "line is too long",
-			 "Check that the file is a text table with line breaks.",
-			 "Line %ld exceeds %zu bytes.", r->line, r->max_record);
-	return stop(r, TAB_ERR_TOO_LONG, err);
 }
 
 /* ------------------------------------------------------------------------
@@ -519,7 +478,7 @@ tab_reader_create(const tab_dialect *d, const tab_alloc *a,
 	r->on_record = on_record;
 	r->ctx = ctx;
 	r->max_record = TAB_DEFAULT_MAX_RECORD;
-	r->line = 1;
+	tab_lines_init(&r->lines, &r->alloc, r->max_record, on_line, r);
 	tab_router_init(&r->rt, &r->d);
 	if (tab_csv_init(&r->csv, delim, r->d.quote, &r->alloc, on_field, r) != TAB_OK)
 	{
@@ -537,13 +496,13 @@ tab_reader_set_options(tab_reader *r, const tab_reader_options *o)
 	r->on_meta = o->on_meta;
 	r->max_record = o->max_record_bytes ? o->max_record_bytes
 		: TAB_DEFAULT_MAX_RECORD;
+	r->lines.max_line = r->max_record;
 	return TAB_OK;
 }
 
 int
 tab_reader_feed(tab_reader *r, const char *buf, size_t len, tab_error *err)
 {
-	size_t		i = 0;
 	int			rc;
 
 	if (r == NULL)
@@ -555,79 +514,9 @@ tab_reader_feed(tab_reader *r, const char *buf, size_t len, tab_error *err)
 		return r->status;
 	}
 	r->started = true;
-	if (len == 0)
-		return TAB_OK;
-
-	if (r->pend_cr)
-	{
-		size_t		tlen = 1;
-		size_t		total;
-
-		r->pend_cr = false;
-		if (buf[0] == '\n')
-		{
-			if (!pend_append(r, "\n", 1))
-				return nomem(r, err);
-			tlen = 2;
-			i = 1;
-		}
-		total = r->pendlen;
-		r->pendlen = 0;
-		rc = emit(r, r->pend, total, tlen, err);
-		if (rc != TAB_OK)
-			return rc;
-	}
-
-	while (i < len)
-	{
-		size_t		k = tab_find_eol(buf + i, len - i);
-		size_t		e = i + k;
-		size_t		tlen;
-
-		if (e == len)
-		{
-			if (r->pendlen + k > r->max_record)
-				return too_long_line(r, err);
-			if (!pend_append(r, buf + i, k))
-				return nomem(r, err);
-			break;
-		}
-		if (buf[e] == '\n')
-			tlen = 1;
-		else if (e + 1 < len)
-			tlen = buf[e + 1] == '\n' ? 2 : 1;
-		else
-		{
-			/* CR at the end of the chunk: CRLF or CR?  Next byte decides. */
-			if (r->pendlen + k > r->max_record)
-				return too_long_line(r, err);
-			if (!pend_append(r, buf + i, k + 1))
-				return nomem(r, err);
-			r->pend_cr = true;
-			break;
-		}
-		if (r->pendlen > 0)
-		{
-			size_t		total;
-
-			if (r->pendlen + k > r->max_record)
-				return too_long_line(r, err);
-			if (!pend_append(r, buf + i, k + tlen))
-				return nomem(r, err);
-			total = r->pendlen;
-			r->pendlen = 0;
-			rc = emit(r, r->pend, total, tlen, err);
-		}
-		else
-		{
-			if (k > r->max_record)
-				return too_long_line(r, err);
-			rc = emit(r, buf + i, k + tlen, tlen, err);
-		}
-		if (rc != TAB_OK)
-			return rc;
-		i = e + tlen;
-	}
+	rc = tab_lines_feed(&r->lines, buf, len, err);
+	if (rc != TAB_OK)
+		return stop(r, rc, err);
 	return TAB_OK;
 }
 
@@ -647,18 +536,9 @@ tab_reader_finish(tab_reader *r, tab_error *err)
 	}
 	r->started = true;
 
-	/* the last line: CR-terminated, or without terminator */
-	if (r->pend_cr || r->pendlen > 0)
-	{
-		size_t		total = r->pendlen;
-		size_t		tlen = r->pend_cr ? 1 : 0;
-
-		r->pend_cr = false;
-		r->pendlen = 0;
-		rc = emit(r, r->pend, total, tlen, err);
-		if (rc != TAB_OK)
-			return rc;
-	}
+	rc = tab_lines_finish(&r->lines, err);
+	if (rc != TAB_OK)
+		return stop(r, rc, err);
 
 	rc = tab_csv_finish(&r->csv, &ended);
 	if (rc == TAB_ERR_QUOTE)
@@ -732,7 +612,7 @@ tab_reader_destroy(tab_reader *r)
 	tab_csv_free(&r->csv);
 	recbuf_free(r, &r->rec);
 	recbuf_free(r, &r->hdr);
-	a.free_fn(a.ctx, r->pend);
+	tab_lines_free(&r->lines);
 	a.free_fn(a.ctx, (void *) r->ptrs);
 	a.free_fn(a.ctx, r->plens);
 	a.free_fn(a.ctx, r->meta);

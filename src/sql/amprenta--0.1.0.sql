@@ -686,6 +686,28 @@ COMMENT ON COLUMN amprenta.notion_targets.created_at IS 'When the row was create
 COMMENT ON COLUMN amprenta.notion_targets.updated_at IS 'When the row last changed (kept by a trigger).';
 
 -------------------------------------------------------------------------------
+-- Guard of the feature dictionary
+-------------------------------------------------------------------------------
+-- Ingestion links rows to existing features without locking each one: it
+-- holds this advisory lock in shared mode instead, and deleting a feature (or
+-- changing its id) takes it exclusively, so such a statement waits for the
+-- ingestions in progress and then sees their rows (RESTRICT applies).
+
+CREATE FUNCTION amprenta.amprenta_features_guard() RETURNS trigger
+	LANGUAGE plpgsql AS
+$$
+BEGIN
+	-- (1634562162, 1): the key ingestion takes in shared mode (see ingest_features.c).
+	PERFORM pg_advisory_xact_lock(1634562162, 1);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION amprenta.amprenta_features_guard() IS
+	'Trigger function: makes DELETE and UPDATE OF id on features wait for ingestions in progress.';
+CREATE TRIGGER features_guard BEFORE DELETE OR UPDATE OF id ON amprenta.features
+	FOR EACH STATEMENT EXECUTE FUNCTION amprenta.amprenta_features_guard();
+
+-------------------------------------------------------------------------------
 -- updated_at triggers on every table that has the column
 -------------------------------------------------------------------------------
 
