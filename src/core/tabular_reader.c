@@ -213,7 +213,6 @@ deliver(tab_reader *r, const recbuf *b, int skip, int n, bool prefix_empty,
 	int			total = n + (prefix_empty ? 1 : 0);
 	int			k = 0;
 	tab_record	rec;
-
 	const char **ptrs;
 	size_t	   *plens;
 

@@ -1220,10 +1220,64 @@ test_real_files(void)
 			   TAB_FORMAT_DELIMITED, '\t', 1, 250, 40, 0, 0, mq, N(mq));
 }
 
-/* Inputs found by the fuzzer (see test/fuzz/fuzz_tabular.c). */
+/*
+ * Adversarial inputs (boundaries the chunkings above must all survive).
+ * The fuzzer (test/fuzz/fuzz_tabular.c) found no crasher to add here.
+ */
 static void
-test_fuzz_regressions(void)
+test_edge_cases(void)
 {
+	tab_dialect d;
+	tab_error	e;
+	const char *in;
+	char	   *wide;
+	size_t		n = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.delimiter = ',';
+	d.quote = '"';
+	d.header_line = 1;
+
+	expect_read("cr at eof", &d, "a,b\r", "1H:a|b\n", TAB_ERR_HEADER_ONLY, 1);
+	/* the CR inside the quotes ends physical line 2: "2,3" is on line 4 */
+	expect_read("cr inside quotes", &d, "a,b\n\"x\r\",1\n2,3\r",
+				"1H:a|b\n2D:x\\r|1\n4D:2|3\n", TAB_OK, 0);
+	expect_read("only line ends", &d, "\r\n\r\n\n\r", "", TAB_ERR_EMPTY, 0);
+	expect_read("empty quoted header", &d, "\"\"\n1\n", "2H:1\n", TAB_ERR_HEADER_ONLY, 2);
+	expect_read("lone quote", &d, "a,b\n\"\n", "", TAB_ERR_QUOTE, 2);
+	expect_read("quote at eof", &d, "a,b\n1,\"x\"", "1H:a|b\n2D:1|x\n", TAB_OK, 0);
+	expect_read("doubled quote at eof", &d, "a,b\n1,\"x\"\"", "", TAB_ERR_QUOTE, 2);
+	expect_read("bom without table", &d, "\xEF\xBB\xBF", "", TAB_ERR_EMPTY, 0);
+	expect_read("bom not at start", &d, "a,b\n\xEF\xBB\xBFx,1\n",
+				"1H:a|b\n2D:\xEF\xBB\xBFx|1\n", TAB_OK, 0);
+	d.delimiter = '|';
+	expect_read("pipe quoted", &d, "a|b\n\"x|y\"|1\n", "1H:a|b\n2D:x\\|y|1\n", TAB_OK, 0);
+
+	/* 5000 columns */
+	wide = malloc(5000 * 8 * 2 + 16);
+	for (int row = 0; row < 2; row++)
+		for (int i = 0; i < 5000; i++)
+			n += (size_t) sprintf(wide + n, "%s%d%s", row ? "" : "c", i,
+								  i == 4999 ? "\n" : ",");
+	d = sniff_ok("wide", wide, n, 0);
+	CHECK(d.ncolumns == 5000 && d.delimiter == ',', "wide: 5000 columns");
+	expect_read_opts("wide", &d, wide, n, NULL, TAB_OK, 0, 0);
+	free(wide);
+
+	/* an incomplete sample cut between CR and LF is not "mixed" */
+	in = "a,b\r\n1,2\r\n3,4\r\n5,6\r";
+	CHECK(tab_sniff(in, strlen(in), 0, 0, &d, &e) == TAB_OK &&
+		  d.eol == TAB_EOL_CRLF && !d.mixed_eol && d.sampled_rows == 2,
+		  "sample cut after CR: CRLF, not mixed");
+	/* an incomplete sample with no line break at all */
+	CHECK(tab_sniff("a,b,c", 5, 0, 0, &d, &e) == TAB_ERR_NO_TABLE,
+		  "sample without line break");
+	/* arguments */
+	CHECK(tab_sniff(NULL, 0, 1, 0, &d, &e) == TAB_ERR_EMPTY, "NULL empty buffer");
+	CHECK(tab_sniff("a", 1, 1, 0, NULL, &e) == TAB_ERR_USAGE, "NULL dialect");
+	CHECK(tab_sniff("a,b\n1,2\n", 8, 1, 0, &d, NULL) == TAB_OK, "NULL error");
+	CHECK(tab_sniff("a,b\n", 4, 1, 0, &d, NULL) == TAB_ERR_HEADER_ONLY,
+		  "NULL error, failing");
 }
 
 int
@@ -1242,6 +1296,6 @@ main(void)
 	test_mztab();
 	test_numbers();
 	test_real_files();
-	test_fuzz_regressions();
+	test_edge_cases();
 	return unit_done();
 }
