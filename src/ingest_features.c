@@ -205,18 +205,23 @@ prepare_plans(void)
 {
 	if (select_plan == NULL)
 	{
-		Oid			types[2] = {TEXTARRAYOID, TEXTARRAYOID};
-		const char *q = "SELECT f.id, u.ord::int4 "
-			"  FROM unnest($1, $2) WITH ORDINALITY AS u (t, n, ord) "
-			"  JOIN amprenta.features f "
-			"    ON f.feature_type = u.t::amprenta.feature_type AND f.normalized_name = u.n ";
-		SPIPlanPtr	p = SPI_prepare(q, 2, types);
+		Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+		const char *q = "SELECT f.id, f.normalized_name FROM amprenta.features f "
+			" WHERE f.feature_type = $1::amprenta.feature_type AND f.normalized_name = ANY ($2)";
+		SPIPlanPtr	p;
 
+		/*
+		 * Planned for each call: a generic plan made while the table was
+		 * small would scan it whole once it has grown, and the array's
+		 * size matters too.
+		 */
+		p = SPI_prepare_cursor(q, 2, types, CURSOR_OPT_CUSTOM_PLAN);
 		if (p == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 		SPI_keepplan(p);
 		select_plan = p;
-		p = SPI_prepare(psprintf("%s ORDER BY f.id FOR KEY SHARE OF f", q), 2, types);
+		p = SPI_prepare_cursor(psprintf("%s ORDER BY f.id FOR KEY SHARE OF f", q), 2, types,
+							   CURSOR_OPT_CUSTOM_PLAN);
 		if (p == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 		SPI_keepplan(p);
@@ -238,40 +243,62 @@ prepare_plans(void)
 	}
 }
 
-/* Look up entries[0..n) and lock them; returns how many were found. */
+/*
+ * Look up entries[0..n) (and lock them under REPEATABLE READ); returns how
+ * many were found.  One query per feature type present, each a single
+ * btree scan with = ANY over the sorted names.
+ */
 static int
-lookup(FeatureEntry **entries, int n)
+lookup(FeatureStore *fs, FeatureEntry **entries, int n)
 {
-	Datum	   *types = palloc(sizeof(Datum) * n);
 	Datum	   *names = palloc(sizeof(Datum) * n);
-	Datum		args[2];
-	int			rc;
+	int			found = 0;
 
-	for (int i = 0; i < n; i++)
-	{
-		types[i] = CStringGetTextDatum(kind_labels[entries[i]->key[0] - '0']);
-		names[i] = CStringGetTextDatum(entries[i]->key + 1);
-	}
-	args[0] = PointerGetDatum(construct_array(types, n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[1] = PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
 	prepare_plans();
-	rc = SPI_execute_plan(IsolationUsesXactSnapshot() ? select_lock_plan : select_plan,
-						  args, NULL, false, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "looking up features failed: %s", SPI_result_code_string(rc));
-	for (uint64 i = 0; i < SPI_processed; i++)
+	for (int k = 0; k < 4; k++)
 	{
-		bool		isnull;
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		Datum		id = SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull);
-		int32		ord = DatumGetInt32(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));
+		Datum		args[2];
+		int			m = 0,
+					rc;
 
-		memcpy(&entries[ord - 1]->id, DatumGetUUIDP(id), sizeof(pg_uuid_t));
-		entries[ord - 1]->resolved = true;
+		for (int i = 0; i < n; i++)
+			if (entries[i]->key[0] - '0' == k)
+				names[m++] = CStringGetTextDatum(entries[i]->key + 1);
+		if (m == 0)
+			continue;
+		args[0] = CStringGetTextDatum(kind_labels[k]);
+		args[1] = PointerGetDatum(construct_array(names, m, TEXTOID, -1, false, TYPALIGN_INT));
+		rc = SPI_execute_plan(IsolationUsesXactSnapshot() ? select_lock_plan : select_plan,
+							  args, NULL, false, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "looking up features failed: %s", SPI_result_code_string(rc));
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			bool		isnull;
+			Datum		id = SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull);
+			text	   *name = DatumGetTextPP(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));
+			size_t		len = VARSIZE_ANY_EXHDR(name);
+			char		keybuf[NORM_OUT_MAX + 2];
+			char	   *key = keybuf;
+			FeatureEntry *e;
+
+			if (len > NORM_OUT_MAX)
+				continue;
+			keybuf[0] = (char) ('0' + k);
+			memcpy(keybuf + 1, VARDATA_ANY(name), len);
+			keybuf[len + 1] = '\0';
+			e = hash_search(fs->cache, &key, HASH_FIND, NULL);
+			if (e && !e->resolved)
+			{
+				memcpy(&e->id, DatumGetUUIDP(id), sizeof(pg_uuid_t));
+				e->resolved = true;
+				found++;
+			}
+		}
+		SPI_freetuptable(SPI_tuptable);
 	}
-	rc = (int) SPI_processed;
-	SPI_freetuptable(SPI_tuptable);
-	return rc;
+	return found;
 }
 
 /* Create the features of entries[0..n) with table_multi_insert(). */
@@ -375,7 +402,7 @@ features_resolve(FeatureStore *fs, FeatureEntry **pending, const char *const *ra
 
 	if (n == 0)
 		return;
-	if (lookup(pending, n) == n)
+	if (lookup(fs, pending, n) == n)
 		return;
 
 	/* The missing ones, in key order, so concurrent creators queue in order. */
@@ -433,7 +460,7 @@ features_resolve(FeatureStore *fs, FeatureEntry **pending, const char *const *ra
 		for (int i = 0; i < m; i++)
 			missing[i]->resolved = false;
 		insert_upsert(missing, missing_raw, m);
-		if (lookup(missing, m) != m)
+		if (lookup(fs, missing, m) != m)
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 					 errmsg("features changed concurrently during ingestion"),

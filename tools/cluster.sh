@@ -60,7 +60,11 @@ shared_preload_libraries = 'amprenta'
 listen_addresses = ''
 unix_socket_directories = '$PGHOST'
 port = $PGPORT
+# Throw-away data: no durability, and WAL segments are not zero-filled
+# (a long-lived server recycles them; a new cluster would create each one).
 fsync = off
+wal_init_zero = off
+max_wal_size = 4GB
 max_worker_processes = 16
 log_min_messages = warning
 CONF

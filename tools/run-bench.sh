@@ -4,6 +4,8 @@
 # its baseline in the same run and prints markdown rows
 #   | what | baseline | candidate | candidate/baseline |
 # so that the figures are ratios, meaningful on a shared, noisy machine.
+# BENCH=name runs only the benchmarks whose file name contains it (the
+# results table then holds only those rows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/cluster.sh
@@ -13,11 +15,23 @@ trap 'amp_cluster_stop; rm -rf "$dir"' EXIT
 amp_cluster_start "$dir"
 "$PG_BINDIR/psql" -X -q -d postgres -c 'CREATE DATABASE amprenta_bench'
 
+# Benchmarks write their generated files here (the server reads them), and
+# read the repository's data files through AMPRENTA_SRC_DIR (a copy the
+# cluster user can read).
+export AMPRENTA_BENCH_DIR=$dir/files AMPRENTA_SRC_DIR=$dir/tree PG_BINDIR
+amp_as_user mkdir -p "$AMPRENTA_BENCH_DIR" "$AMPRENTA_SRC_DIR"
+tar -C . --exclude=./.git --exclude=./build -cf - test/data | amp_as_user tar -C "$AMPRENTA_SRC_DIR" -xf -
+
 rows=$dir/rows.md
 : >"$rows"
-for b in test/bench/*.sql; do
+only=${BENCH:-}
+for b in test/bench/*.sql test/bench/*.sh; do
+	[ -z "$only" ] || [[ "$b" == *"$only"* ]] || continue
 	echo "bench: $b" >&2
-	"$PG_BINDIR/psql" -X -q -d amprenta_bench -f "$b" | grep '^|' | tee -a "$rows"
+	case "$b" in
+		*.sql) "$PG_BINDIR/psql" -X -q -d amprenta_bench -f "$b" | grep '^|' | tee -a "$rows" ;;
+		*.sh) bash "$b" | grep '^|' | tee -a "$rows" ;;
+	esac
 done
 
 # Replace what lies between the two markers of doc/benchmarks.md.
