@@ -76,6 +76,22 @@ SELECT amprenta.amprenta_ingest_file(:'f');
 RESET ROLE;
 DROP ROLE amp_test_ingester;
 
+-- Several batches (rows are stored 4,096 at a time): new features, then the
+-- same features again (the lookup path), with every row linked once.
+SELECT 'gene,log2FoldChange,pvalue' || E'\n' ||
+       string_agg(format('ENSG%s,%s,%s', lpad(g::text, 11, '0'), (g % 17) - 8, 1.0 / (g + 1)), E'\n' ORDER BY g)
+       AS big FROM generate_series(1, 10000) g \gset
+SELECT amprenta.amprenta_ingest_text(:'big', 'big_1.csv', 'transcriptomics') AS big1 \gset
+SELECT amprenta.amprenta_ingest_text(:'big', 'big_2.csv', 'transcriptomics', '{"name": "again"}') AS big2 \gset
+SELECT d.name, s.rows, s.mapped, s.duplicates, count(DISTINCT df.feature_id) AS distinct_features,
+       min(df.rank) AS min_rank, max(df.rank) AS max_rank
+  FROM amprenta.datasets d JOIN amprenta.dataset_summary s ON s.dataset_id = d.id
+  JOIN amprenta.dataset_features df ON df.dataset_id = d.id
+ WHERE d.id IN (:'big1', :'big2') GROUP BY 1, 2, 3, 4 ORDER BY 1;
+SELECT count(*) AS shared_features FROM (
+	SELECT feature_id FROM amprenta.dataset_features WHERE dataset_id = :'big1'
+	INTERSECT SELECT feature_id FROM amprenta.dataset_features WHERE dataset_id = :'big2') x;
+
 -- Clean up.
 DELETE FROM amprenta.datasets;
 DELETE FROM amprenta.ingestions;

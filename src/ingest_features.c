@@ -23,6 +23,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/hio.h"
 #include "access/table.h"
@@ -38,6 +39,8 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -59,6 +62,8 @@ struct FeatureStore
 	Oid			relid;
 	/* for the direct insertion, opened once per ingestion */
 	Relation	rel;
+	Oid			name_index;		/* UNIQUE (feature_type, normalized_name) */
+	TupleTableSlot *probe_slot;
 	EState	   *estate;
 	ResultRelInfo *rri;
 	BulkInsertState bistate;
@@ -165,6 +170,25 @@ features_begin(void)
 		fs->att_created = attnum_of(desc, "created_at");
 		fs->att_updated = attnum_of(desc, "updated_at");
 	}
+	fs->probe_slot = table_slot_create(fs->rel, NULL);
+	{
+		List	   *indexes = RelationGetIndexList(fs->rel);
+		ListCell   *lc;
+
+		fs->name_index = InvalidOid;
+		foreach(lc, indexes)
+		{
+			Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+
+			if (idx->rd_index->indisunique && idx->rd_index->indnatts == 2 &&
+				idx->rd_index->indkey.values[0] == fs->att_type + 1 &&
+				idx->rd_index->indkey.values[1] == fs->att_normalized + 1)
+				fs->name_index = RelationGetRelid(idx);
+			index_close(idx, NoLock);
+		}
+		if (!OidIsValid(fs->name_index))
+			elog(ERROR, "amprenta.features has no unique index on (feature_type, normalized_name)");
+	}
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(char *);
 	ctl.entrysize = sizeof(FeatureEntry);
@@ -249,10 +273,17 @@ prepare_plans(void)
  * btree scan with = ANY over the sorted names.
  */
 static int
+lookup_index(FeatureStore *fs, FeatureEntry **entries, int n);
+
+static int
 lookup(FeatureStore *fs, FeatureEntry **entries, int n)
 {
-	Datum	   *names = palloc(sizeof(Datum) * n);
+	Datum	   *names;
 	int			found = 0;
+
+	if (!IsolationUsesXactSnapshot())
+		return lookup_index(fs, entries, n);
+	names = palloc(sizeof(Datum) * n);
 
 	prepare_plans();
 	for (int k = 0; k < 4; k++)
@@ -298,6 +329,59 @@ lookup(FeatureStore *fs, FeatureEntry **entries, int n)
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
+	return found;
+}
+
+static int
+entry_key_order(const void *a, const void *b)
+{
+	return strcmp((*(FeatureEntry *const *) a)->key, (*(FeatureEntry *const *) b)->key);
+}
+
+/*
+ * The READ COMMITTED lookup: one probe of the unique index per name, in key
+ * order, with a fresh snapshot (as a foreign key check reads).  No planner
+ * is involved, so the cost stays one index descent per name however the
+ * table's statistics lag behind a bulk load.
+ */
+static int
+lookup_index(FeatureStore *fs, FeatureEntry **entries, int n)
+{
+	Relation	idx = index_open(fs->name_index, AccessShareLock);
+	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+	IndexScanDesc scan = index_beginscan(fs->rel, idx, snap, 2, 0);
+	FeatureEntry **sorted = palloc(sizeof(FeatureEntry *) * n);
+	ScanKeyData keys[2];
+	int			found = 0;
+
+	memcpy(sorted, entries, sizeof(FeatureEntry *) * n);
+	qsort(sorted, n, sizeof(FeatureEntry *), entry_key_order);
+	for (int i = 0; i < n; i++)
+	{
+		FeatureEntry *e = sorted[i];
+		text	   *name = cstring_to_text(e->key + 1);
+
+		ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber, InvalidOid,
+							   idx->rd_indcollation[0], F_ENUM_EQ,
+							   fs->kind_datum[e->key[0] - '0']);
+		ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber, InvalidOid,
+							   idx->rd_indcollation[1], F_TEXTEQ, PointerGetDatum(name));
+		index_rescan(scan, keys, 2, NULL, 0);
+		if (index_getnext_slot(scan, ForwardScanDirection, fs->probe_slot))
+		{
+			bool		isnull;
+			Datum		id = slot_getattr(fs->probe_slot, fs->att_id + 1, &isnull);
+
+			memcpy(&e->id, DatumGetUUIDP(id), sizeof(pg_uuid_t));
+			e->resolved = true;
+			found++;
+		}
+		ExecClearTuple(fs->probe_slot);
+		pfree(name);
+	}
+	index_endscan(scan);
+	UnregisterSnapshot(snap);
+	index_close(idx, NoLock);
 	return found;
 }
 
@@ -423,9 +507,14 @@ features_resolve(FeatureStore *fs, FeatureEntry **pending, const char *const *ra
 		missing_raw[i] = pairs[i].raw;
 	}
 
-	/* Slots pin the tuple descriptor: make them outside the subtransaction. */
+	/*
+	 * Slots pin the tuple descriptor: make them outside the subtransaction,
+	 * and in the store's context, as they serve every later batch.
+	 */
+	MemoryContextSwitchTo(fs->ctx);
 	while (fs->nslots < m)
 		fs->slots[fs->nslots++] = table_slot_create(fs->rel, NULL);
+	MemoryContextSwitchTo(oldcxt);
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcxt);
@@ -473,6 +562,7 @@ features_end(FeatureStore *fs)
 {
 	for (int i = 0; i < fs->nslots; i++)
 		ExecDropSingleTupleTableSlot(fs->slots[i]);
+	ExecDropSingleTupleTableSlot(fs->probe_slot);
 	FreeBulkInsertState(fs->bistate);
 	ExecCloseIndices(fs->rri);
 	FreeExecutorState(fs->estate);

@@ -50,6 +50,7 @@ struct StoreState
 	StoreRow	rows[STORE_BATCH];
 	int			nrows;
 	Size		batch_bytes;	/* approximate size of the queued rows */
+	MemoryContext ctx;			/* lives as long as the store (slots) */
 	MemoryContext batch_ctx;	/* reset after every flush */
 	FeatureStore *features;
 	Datum		mapping_datum[5];
@@ -138,6 +139,7 @@ store_begin(const pg_uuid_t *dataset_id, int nsamples)
 												   CStringGetDatum(mapping_labels[i]),
 												   ObjectIdGetDatum(mapping_type));
 
+	st->ctx = CurrentMemoryContext;
 	st->batch_ctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta ingest batch",
 										  ALLOCSET_DEFAULT_SIZES);
 	st->features = features_begin();
@@ -210,9 +212,10 @@ store_flush(StoreState *st)
 		return;
 	CHECK_FOR_INTERRUPTS();
 
+	old = MemoryContextSwitchTo(st->ctx);
 	while (st->nslots < st->nrows)
 		st->slots[st->nslots++] = table_slot_create(st->rel, NULL);
-	old = MemoryContextSwitchTo(st->batch_ctx);
+	MemoryContextSwitchTo(st->batch_ctx);
 	resolve_features(st);
 
 	for (int i = 0; i < st->nrows; i++)
