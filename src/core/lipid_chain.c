@@ -379,6 +379,8 @@ parse_link(lp_parser *P, int chain, int pos)
 	sub = lp_parse_chain(P, 0, 0);
 	if (sub < 0)
 		return false;
+	if (P->L->pool[sub].ether)
+		return lp_fail(P, "a linked chain cannot carry an ether prefix");
 	P->L->fgs[g].sub = (short) sub;
 	if (!lp_eat(P, ')'))
 		return lp_fail(P, "malformed linked chain");

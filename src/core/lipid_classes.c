@@ -513,8 +513,12 @@ static const char *const lp_elements[LP_NELEM] = {
 static bool
 lp_eq(const char *s, size_t len, const char *lit)
 {
-	size_t		n = strlen(lit);
+	size_t		n;
 
+	/* the first byte rejects nearly every entry without a strlen */
+	if (len == 0 || s[0] != lit[0])
+		return false;
+	n = strlen(lit);
 	return n == len && memcmp(s, lit, n) == 0;
 }
 
@@ -522,8 +526,11 @@ lp_eq(const char *s, size_t len, const char *lit)
 static bool
 lp_prefix_at_boundary(const char *s, size_t len, const char *lit, size_t *n)
 {
-	size_t		k = strlen(lit);
+	size_t		k;
 
+	if (len == 0 || s[0] != lit[0])
+		return false;
+	k = strlen(lit);
 	if (k > len || memcmp(s, lit, k) != 0)
 		return false;
 	if (k < len && s[k] != ' ' && s[k] != '(' && s[k] != '[')
@@ -611,10 +618,18 @@ lp_fg_match(const char *s, size_t len, size_t *matched)
 	int			best = -1;
 	size_t		bestlen = 0;
 
+	if (len == 0)
+	{
+		*matched = 0;
+		return -1;
+	}
 	for (size_t i = 0; i < NFGTYPES; i++)
 	{
-		size_t		k = strlen(lp_fgtypes[i].name);
+		size_t		k;
 
+		if (lp_fgtypes[i].name[0] != s[0])
+			continue;
+		k = strlen(lp_fgtypes[i].name);
 		if (k <= len && k > bestlen && memcmp(s, lp_fgtypes[i].name, k) == 0)
 		{
 			best = (int) i;

@@ -315,7 +315,7 @@ lc_strip_isomer(const char *b, size_t *n)
 	/* " isomer X" / "_isomer X" */
 	for (size_t at = *n; at-- > 1;)
 	{
-		if (!lc_word_at(b, *n, at, "isomer"))
+		if ((b[at] != 'i' && b[at] != 'I') || !lc_word_at(b, *n, at, "isomer"))
 			continue;
 		if (b[at - 1] != ' ' && b[at - 1] != '_')
 			continue;
@@ -403,7 +403,7 @@ lc_has_label(const char *b, size_t n)
 			(i == 0 || b[i - 1] == '[' || b[i - 1] == '(' || b[i - 1] == '-' ||
 			 b[i - 1] == ' ' || b[i - 1] == '+'))
 			return true;
-		if (lc_word_at(b, n, i, "splash"))
+		if ((b[i] == 's' || b[i] == 'S') && lc_word_at(b, n, i, "splash"))
 			return true;
 	}
 	return false;

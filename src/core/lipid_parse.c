@@ -43,7 +43,8 @@ chain_has_oxygen(const lp_lipid *L, const lp_chain *ch)
 	{
 		const lp_fg *f = &L->fgs[g];
 
-		if (f->kind == LP_FG_LINK)
+		/* "O(...)" links through oxygen, "N(FA ...)" has a carbonyl O */
+		if (f->kind == LP_FG_LINK && (f->link_atom == 'O' || f->link_acyl))
 			return true;
 		if (f->kind == LP_FG_SIMPLE && lp_fg_type(f->type)->elem[LP_E_O] > 0)
 			return true;
@@ -146,6 +147,8 @@ parse_hg_chain(lp_parser *P)
 	idx = lp_parse_chain(P, 0, 0);
 	if (idx < 0)
 		return false;
+	if (L->pool[idx].ether)
+		return lp_fail(P, "a head-group chain cannot carry an ether prefix");
 	L->hg = (short) idx;
 	if (!lp_eat(P, ')'))
 		return lp_fail(P, "malformed head-group chain");
@@ -456,6 +459,13 @@ finish(lp_parser *P, int acyl_oh)
 			nonempty++;
 	}
 
+	if (cls->kind == LPK_STEROL || cls->kind == LPK_STEROL_ESTER)
+	{
+		/* a sterol core has no ether bond and a sterol ester is an ester */
+		for (int k = 0; k < L->nchains; k++)
+			if (L->pool[L->chain[k]].ether)
+				return lp_fail(P, "sterol chains cannot carry an ether bond");
+	}
 	if (cls->kind == LPK_STEROL)
 	{
 		if (L->nchains != 1 || empty)
@@ -551,6 +561,8 @@ finish(lp_parser *P, int acyl_oh)
 				int			oh = lp_fg_match("OH", 2, &(size_t) {0});
 				bool		have = false;
 
+				if (L->pool[L->chain[1]].carbon < acyl_oh)
+					return lp_fail(P, "acyl chain too short for the hydroxyl its subclass code implies");
 				for (int g = L->pool[L->chain[1]].fg; g >= 0; g = L->fgs[g].next)
 					if (L->fgs[g].kind == LP_FG_SIMPLE && L->fgs[g].type == oh &&
 						L->fgs[g].pos == acyl_oh)

@@ -14,6 +14,8 @@
  *   - the output is NUL-terminated inside outsz, "" when rejected;
  *   - a reason is given exactly when the status is not NORM_OK;
  *   - an output normalizes again to itself (fixed point), at the same level;
+ *   - levels commute: printing at a level and then at a coarser one gives
+ *     what printing the input at the coarser one gives;
  *   - lipid_input_level() agrees with lipid_normalize() at LIPID_LEVEL_INPUT;
  *   - a small output buffer is never overrun (exact-size heap buffer).
  */
@@ -85,6 +87,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			REQUIRE(strcmp(again, out) == 0);
 			free(copy);
 		}
+
+		/* coarsening the output equals coarsening the input */
+		if (level != LIPID_LEVEL_INPUT)
+			for (int coarser = LIPID_LEVEL_SPECIES; coarser < level; coarser++)
+			{
+				char		direct[NORM_OUT_MAX];
+				char		via[NORM_OUT_MAX];
+				norm_status s1,
+							s2;
+
+				s1 = lipid_normalize(name, size, (lipid_level) coarser, direct,
+									 sizeof(direct), NULL);
+				s2 = lipid_normalize(out, strlen(out), (lipid_level) coarser, via,
+									 sizeof(via), NULL);
+				REQUIRE(s1 != NORM_INVALID && s2 != NORM_INVALID);
+				REQUIRE(strcmp(direct, via) == 0);
+			}
 
 		/* a buffer one byte too small must be refused, never overrun */
 		{

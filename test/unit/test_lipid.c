@@ -460,6 +460,11 @@ test_fuzz_findings(void)
 	EXPECT_INVALID("PG 0:0e", IN, "without carbons");
 	EXPECT_INVALID("NAPE (17:0-0me/13:0-1me/12:0)", IN, "position");
 	EXPECT_INVALID("GQ1-AS iso-09:1(8E);3OOH/24:0;2OH", IN, "chain end");
+	EXPECT_INVALID("GA1-AS 18:1(8E);3OH/1:0", IN, "too short");
+	EXPECT_INVALID("GA2 8:4;N(1:0)", IN, "hydroxylation");
+	EXPECT_INVALID("CE iso-eO-6:0", IN, "ether");
+	EXPECT_INVALID("PS-N(dO-6:0) 16:0/18:1", IN, "ether");
+	EXPECT_INVALID("FA 18:0;9O(O-16:0)", IN, "ether");
 	EXPECT("PE-N(FA 8:0) 30:5/0:0", IN, "LPE-N(FA 8:0) 30:5/0:0");
 	EXPECT("PE-N(FA 8:0) 30:5/0:0", SPE, "LPE-N(FA) 38:5");
 	EXPECT("LPE-N(FA) 38:5", IN, "LPE-N(FA) 38:5");
