@@ -640,36 +640,37 @@ met_one(const char *s, size_t len, met_res *r)
 
 	if (!met_parse_id(w, n, r))
 	{
-		/* "HMDB:12345 Glutamine", "KEGG:C00064 Glutamine": the name is kept */
-		bool		done = false;
-		const char *sp = memchr(w, ' ', n);
+		/*
+		 * "HMDB:12345 Glutamine", "KEGG:C00064 Glutamine": ids in front of
+		 * a name are dropped and the name is kept, as long as what remains
+		 * has letters and is not itself (or a malformed) id; the same test
+		 * on the result keeps the result as it is.
+		 */
+		bool		id_before = false;
+		met_res		probe;
 
-		if (sp != NULL)
+		for (;;)
 		{
-			size_t		k = (size_t) (sp - w);
+			const char *sp = memchr(w, ' ', n);
+			size_t		k = sp ? (size_t) (sp - w) : n;
 
-			if (!ident_all_digits(w, k) && k + 1 < n &&
-				met_has_letters(w + k + 1, n - k - 1) &&
-				met_parse_id(w, k, r) && r->status == NORM_OK)
-			{
-				memmove(w, w + k + 1, n - k - 1);
-				n -= k + 1;
-				done = false;
-				met_name(w, n, r);
-				if (r->status != NORM_INVALID)
-					r->evidence = IDENT_STRONG;
-				done = true;
-			}
+			if (sp == NULL || ident_all_digits(w, k) ||
+				!met_has_letters(w + k + 1, n - k - 1) ||
+				!met_parse_id(w, k, &probe) || probe.status != NORM_OK ||
+				met_parse_id(w + k + 1, n - k - 1, &probe))
+				break;
+			memmove(w, w + k + 1, n - k - 1);
+			n -= k + 1;
+			id_before = true;
 		}
-		if (!done)
+		if (!met_has_letters(w, n))
 		{
-			if (!met_has_letters(w, n))
-			{
-				met_set_invalid(r, "no letters: not a metabolite name");
-				return;
-			}
-			met_name(w, n, r);
+			met_set_invalid(r, "no letters: not a metabolite name");
+			return;
 		}
+		met_name(w, n, r);
+		if (id_before && r->status != NORM_INVALID)
+			r->evidence = IDENT_STRONG;
 	}
 	if (r->status == NORM_INVALID)
 		return;

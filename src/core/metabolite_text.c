@@ -198,7 +198,7 @@ adduct_word(const char *w, size_t a, size_t b)
 		w[a + ident_span_digits(w + a, b - a)] == 'M')
 		return true;
 	for (i = 0; i < sizeof(ions) / sizeof(ions[0]); i++)
-		if (b - a == strlen(ions[i]) && memcmp(w + a, ions[i], b - a) == 0)
+		if (ident_ci_eq(w + a, b - a, ions[i]))	/* any case: display case may change it */
 			return true;
 	return false;
 }

@@ -360,7 +360,11 @@ prot_single(const char *s, size_t len, bool prefixes, prot_res *r)
 		return;
 	}
 
-	/* database prefixes, however many: "UniProtKB:P04637", "ENSEMBL:ENSBTAP..." */
+	/*
+	 * Prefixes, however many and in any order: database names
+	 * ("UniProtKB:P04637", "ENSEMBL:ENSBTAP...") and NCBI's "gi|<number>|"
+	 * in front of the real header.
+	 */
 	for (;;)
 	{
 		bool		found = false;
@@ -376,22 +380,21 @@ prot_single(const char *s, size_t len, bool prefixes, prot_res *r)
 				found = true;
 			}
 		}
+		if (!found && ident_ci_prefix(s, len, "gi|"))
+		{
+			const char *bar = memchr(s + 3, '|', len - 3);
+
+			if (bar == NULL)
+			{
+				set_invalid(r, "a GenBank gi header without a protein accession");
+				return;
+			}
+			len -= (size_t) (bar + 1 - s);
+			s = bar + 1;
+			found = true;
+		}
 		if (!found)
 			break;
-	}
-
-	/* NCBI "gi|<number>|" in front of the real header: skip it. */
-	while (ident_ci_prefix(s, len, "gi|"))
-	{
-		const char *bar = memchr(s + 3, '|', len - 3);
-
-		if (bar == NULL)
-		{
-			set_invalid(r, "a GenBank gi header without a protein accession");
-			return;
-		}
-		len -= (size_t) (bar + 1 - s);
-		s = bar + 1;
 	}
 
 	/* FASTA headers: sp|ACC|NAME desc, tr|ACC|NAME, ref|NP_...| */

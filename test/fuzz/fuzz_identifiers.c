@@ -3,12 +3,12 @@
  * the feature-type inference (src/core/gene.c, protein.c, metabolite.c,
  * feature_type.c).
  *
- * Build and run (from the repository root; it links every inner-ring
- * source, as the unit tests do):
+ * Run it with `tools/fuzz.sh identifiers` (`make fuzz` runs every target),
+ * or by hand from the repository root:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/core \
  *       test/fuzz/fuzz_identifiers.c src/core/[a-z]*.c -lcsv -lm \
  *       -o build/fuzz_identifiers
- *   build/fuzz_identifiers -max_len=700 -max_total_time=300 CORPUS_DIR
+ *   build/fuzz_identifiers -max_len=700 -max_total_time=600 CORPUS_DIR
  *
  * libFuzzer hands over a buffer of exactly `size` bytes, so AddressSanitizer
  * reports any read past `len`.  Invariants checked for every input:

@@ -446,6 +446,9 @@ test_fuzz_regressions(void)
 	expect("CHEBI:16737 (16:1_1:16737", NORM_OK, "Chebi:16737 (16:1_1:16737");	/* no name after the id */
 	expect("PS 40:1; [1rev_1M-H48", NORM_OK, "PS 40:1; [1rev");	/* an adduct word after '_' */
 	expect(",:dL-MMMMMMMMM((M:)", NORM_OK, ",:DL-Mmmmmmmmm((M:)");	/* dL- made the name all caps */
+	expect("cid3_CAS:HWM1icid3_HWMA", NORM_OK, "Cid3 CAS:HWM1icid3 HWMA");	/* a malformed id after an id */
+	expect("HMDB:1 HMDB:2 Glutamine", NORM_OK, "Glutamine");	/* ids before a name, twice */
+	expect("G +na", NORM_OK, "G");	/* capitalisation would make +na an adduct */
 	snprintf(longer, sizeof(longer), "PS 40:1;40:1; [%s%s%s", "111111111111111111111111111111111111111111111111111111111111",
 			 "rev_", "1111111111111111M-H48");
 	stable(longer);

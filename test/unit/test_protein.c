@@ -202,6 +202,8 @@ test_fuzz_regressions(void)
 	expect(" /// DECOY__L-L-A-CA-A", NORM_INVALID, "");	/* a decoy behind a separator */
 	expect("ENSEMBL:ENSEMBL:ENSG0TANSG0TACDPD", NORM_OK, "ENSG0TANSG0TACDPD");	/* prefixes twice */
 	expect("UniProtKB:UniProtKB:P04637", NORM_OK, "P04637");
+	expect("gi||UniProtKB:2201-01-000", NORM_INVALID, "");	/* prefixes in any order */
+	expect("gi|1|UniProtKB:P04637", NORM_OK, "P04637");
 	expect("np_000537.3 (human)", NORM_OK, "NP_000537");	/* an id under an annotation */
 }
 
