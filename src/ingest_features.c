@@ -51,6 +51,7 @@
 #include "utils/timestamp.h"
 
 #include "ingest_features.h"
+#include "ingest_store.h"
 #include "uuid7.h"
 
 #define MAX_SLOTS 4096				/* the batch size of ingest_store.c */
@@ -107,20 +108,6 @@ key_match(const void *a, const void *b, Size keysize)
 	return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-static int
-attnum_of(TupleDesc desc, const char *name)
-{
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute a = TupleDescAttr(desc, i);
-
-		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
-			return i;
-	}
-	elog(ERROR, "amprenta.features has no column \"%s\"", name);
-	return -1;					/* keep compiler quiet */
-}
-
 FeatureStore *
 features_begin(void)
 {
@@ -159,16 +146,14 @@ features_begin(void)
 	ExecOpenIndices(fs->rri, false);
 	fs->bistate = GetBulkInsertState();
 	{
-		TupleDesc	desc = RelationGetDescr(fs->rel);
-
-		fs->att_id = attnum_of(desc, "id");
-		fs->att_type = attnum_of(desc, "feature_type");
-		fs->att_normalized = attnum_of(desc, "normalized_name");
-		fs->att_name = attnum_of(desc, "name");
-		fs->att_aliases = attnum_of(desc, "aliases");
-		fs->att_external_ids = attnum_of(desc, "external_ids");
-		fs->att_created = attnum_of(desc, "created_at");
-		fs->att_updated = attnum_of(desc, "updated_at");
+		fs->att_id = store_attnum(fs->rel, "id");
+		fs->att_type = store_attnum(fs->rel, "feature_type");
+		fs->att_normalized = store_attnum(fs->rel, "normalized_name");
+		fs->att_name = store_attnum(fs->rel, "name");
+		fs->att_aliases = store_attnum(fs->rel, "aliases");
+		fs->att_external_ids = store_attnum(fs->rel, "external_ids");
+		fs->att_created = store_attnum(fs->rel, "created_at");
+		fs->att_updated = store_attnum(fs->rel, "updated_at");
 	}
 	fs->probe_slot = table_slot_create(fs->rel, NULL);
 	{

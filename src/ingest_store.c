@@ -78,9 +78,11 @@ amprenta_namespace(void)
 	return get_namespace_oid("amprenta", false);
 }
 
-static int
-attnum_of(TupleDesc desc, const char *name)
+int
+store_attnum(Relation rel, const char *name)
 {
+	TupleDesc	desc = RelationGetDescr(rel);
+
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute a = TupleDescAttr(desc, i);
@@ -88,7 +90,7 @@ attnum_of(TupleDesc desc, const char *name)
 		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
 			return i;
 	}
-	elog(ERROR, "amprenta.dataset_features has no column \"%s\"", name);
+	elog(ERROR, "amprenta.%s has no column \"%s\"", RelationGetRelationName(rel), name);
 	return -1;					/* keep compiler quiet */
 }
 
@@ -101,7 +103,6 @@ store_begin(const pg_uuid_t *dataset_id, int nsamples)
 	Oid			mapping_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
 											   CStringGetDatum("mapping_status"),
 											   ObjectIdGetDatum(nsp));
-	TupleDesc	desc;
 
 	if (!OidIsValid(relid) || !OidIsValid(mapping_type))
 		elog(ERROR, "the amprenta schema is incomplete");
@@ -123,16 +124,15 @@ store_begin(const pg_uuid_t *dataset_id, int nsamples)
 	st->bistate = GetBulkInsertState();
 	st->cid = GetCurrentCommandId(true);
 
-	desc = RelationGetDescr(st->rel);
-	st->att_dataset_id = attnum_of(desc, "dataset_id");
-	st->att_ordinal = attnum_of(desc, "ordinal");
-	st->att_feature_id = attnum_of(desc, "feature_id");
-	st->att_raw_name = attnum_of(desc, "raw_name");
-	st->att_mapping = attnum_of(desc, "mapping");
+	st->att_dataset_id = store_attnum(st->rel, "dataset_id");
+	st->att_ordinal = store_attnum(st->rel, "ordinal");
+	st->att_feature_id = store_attnum(st->rel, "feature_id");
+	st->att_raw_name = store_attnum(st->rel, "raw_name");
+	st->att_mapping = store_attnum(st->rel, "mapping");
 	for (int i = 0; i < NUM_STATS; i++)
-		st->att_stats[i] = attnum_of(desc, stat_columns[i]);
-	st->att_samples = attnum_of(desc, "sample_values");
-	st->att_rank = attnum_of(desc, "rank");
+		st->att_stats[i] = store_attnum(st->rel, stat_columns[i]);
+	st->att_samples = store_attnum(st->rel, "sample_values");
+	st->att_rank = store_attnum(st->rel, "rank");
 
 	for (int i = 0; i < 5; i++)
 		st->mapping_datum[i] = DirectFunctionCall2(enum_in,
@@ -333,6 +333,33 @@ bytea_datum(const uint8 *bytes, int len)
 	return PointerGetDatum(b);
 }
 
+/*
+ * Link the new dataset to a program or experiment named in the options,
+ * with a clear error when that row does not exist.
+ */
+static void
+link_dataset(const pg_uuid_t *dataset_id, const pg_uuid_t *parent_id, const char *what,
+			 const char *table, const char *link_table)
+{
+	Oid			types[2] = {UUIDOID, UUIDOID};
+	Datum		args[2] = {UUIDPGetDatum(parent_id), UUIDPGetDatum(dataset_id)};
+	int			rc;
+
+	rc = SPI_execute_with_args(psprintf("SELECT 1 FROM amprenta.%s WHERE id = $1 FOR KEY SHARE", table),
+							   1, types, args, NULL, false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("%s %s does not exist", what,
+						DatumGetCString(DirectFunctionCall1(uuid_out, args[0]))),
+				 errhint("Pass the id of a row of amprenta.%s as option \"%s_id\".", table, what)));
+	rc = SPI_execute_with_args(psprintf("INSERT INTO amprenta.%s (%s_id, dataset_id) VALUES ($1, $2)",
+										link_table, what),
+							   2, types, args, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "linking the dataset failed: %s", SPI_result_code_string(rc));
+}
+
 pg_uuid_t *
 store_create_dataset(const IngestOptions *opts, const char *default_name,
 					 omics_kind omics, List *sample_names,
@@ -382,41 +409,10 @@ store_create_dataset(const IngestOptions *opts, const char *default_name,
 	memcpy(id, DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
 		   sizeof(pg_uuid_t));
 
-	if (opts->has_program || opts->has_experiment)
-	{
-		Oid			ltypes[2] = {UUIDOID, UUIDOID};
-		Datum		largs[2];
-
-		largs[1] = UUIDPGetDatum(id);
-		if (opts->has_program)
-		{
-			largs[0] = UUIDPGetDatum(&opts->program_id);
-			rc = SPI_execute_with_args("SELECT 1 FROM amprenta.programs WHERE id = $1 FOR KEY SHARE",
-									   1, ltypes, largs, NULL, false, 1);
-			if (rc != SPI_OK_SELECT || SPI_processed != 1)
-				ereport(ERROR,
-						(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-						 errmsg("program %s does not exist",
-								DatumGetCString(DirectFunctionCall1(uuid_out, largs[0]))),
-						 errhint("Pass the id of a row of amprenta.programs as option \"program_id\".")));
-			SPI_execute_with_args("INSERT INTO amprenta.program_datasets (program_id, dataset_id) VALUES ($1, $2)",
-								  2, ltypes, largs, NULL, false, 0);
-		}
-		if (opts->has_experiment)
-		{
-			largs[0] = UUIDPGetDatum(&opts->experiment_id);
-			rc = SPI_execute_with_args("SELECT 1 FROM amprenta.experiments WHERE id = $1 FOR KEY SHARE",
-									   1, ltypes, largs, NULL, false, 1);
-			if (rc != SPI_OK_SELECT || SPI_processed != 1)
-				ereport(ERROR,
-						(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-						 errmsg("experiment %s does not exist",
-								DatumGetCString(DirectFunctionCall1(uuid_out, largs[0]))),
-						 errhint("Pass the id of a row of amprenta.experiments as option \"experiment_id\".")));
-			SPI_execute_with_args("INSERT INTO amprenta.experiment_datasets (experiment_id, dataset_id) VALUES ($1, $2)",
-								  2, ltypes, largs, NULL, false, 0);
-		}
-	}
+	if (opts->has_program)
+		link_dataset(id, &opts->program_id, "program", "programs", "program_datasets");
+	if (opts->has_experiment)
+		link_dataset(id, &opts->experiment_id, "experiment", "experiments", "experiment_datasets");
 	return id;
 }
 

@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "nodes/pg_list.h"
+#include "utils/relcache.h"
 #include "utils/hsearch.h"
 #include "utils/uuid.h"
 
@@ -42,6 +43,9 @@ typedef struct StoreRow
 
 
 typedef struct StoreState StoreState;
+
+/* 0-based position of a column, by name (the glue never hard-codes them). */
+extern int	store_attnum(Relation rel, const char *name);
 
 extern StoreState *store_begin(const pg_uuid_t *dataset_id, int nsamples);
 

@@ -68,26 +68,33 @@ if ! amp_cluster_start "$WORK"; then
 	exit 1
 fi
 
+# run_pg_regress NAME DRIVER INPUTDIR TEST...: one pg_regress-style suite on
+# the cluster; adds to the totals and shows the diffs of failures.
+run_pg_regress() {
+	local name=$1 driver=$2 inputdir=$3 rc nfail
+	shift 3
+	mkdir -p "$WORK/$name"
+	"$driver" --bindir="$PG_BINDIR" --inputdir="$inputdir" --outputdir="$WORK/$name" \
+		--host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
+		--dbname="amprenta_$name" "$@" | tee "$WORK/$name.log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then
+		passed=$((passed + $#))
+		return
+	fi
+	nfail=$(grep -oE '[0-9]+ of [0-9]+ tests failed' "$WORK/$name.log" | awk '{print $1}')
+	nfail=${nfail:-$#}
+	passed=$((passed + $# - nfail))
+	failed=$((failed + nfail))
+	suites_failed+=("$name")
+	[ -f "$WORK/$name/regression.diffs" ] && head -n 200 "$WORK/$name/regression.diffs"
+}
+
 # --- regress -----------------------------------------------------------------
 echo "== pg_regress"
 regress_tests=()
 for f in sql/*.sql; do regress_tests+=("$(basename "$f" .sql)"); done
-mkdir -p "$WORK/regress"
-"$PGXS_SRC/test/regress/pg_regress" --bindir="$PG_BINDIR" \
-	--inputdir="$TREE" --outputdir="$WORK/regress" \
-	--host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
-	--dbname=amprenta_regression "${regress_tests[@]}" | tee "$WORK/regress.log"
-rc=${PIPESTATUS[0]}
-if [ $rc -eq 0 ]; then
-	passed=$((passed + ${#regress_tests[@]}))
-else
-	nfail=$(grep -oE '[0-9]+ of [0-9]+ tests failed' "$WORK/regress.log" | awk '{print $1}')
-	nfail=${nfail:-${#regress_tests[@]}}
-	passed=$((passed + ${#regress_tests[@]} - nfail))
-	failed=$((failed + nfail))
-	suites_failed+=(regress)
-	[ -f "$WORK/regress/regression.diffs" ] && head -n 200 "$WORK/regress/regression.diffs"
-fi
+run_pg_regress regress "$PGXS_SRC/test/regress/pg_regress" "$TREE" "${regress_tests[@]}"
 
 # --- isolation ---------------------------------------------------------------
 specs=(test/isolation/specs/*.spec)
@@ -95,22 +102,7 @@ if [ -f "${specs[0]}" ]; then
 	echo "== pg_isolation_regress"
 	iso_tests=()
 	for f in "${specs[@]}"; do iso_tests+=("$(basename "$f" .spec)"); done
-	mkdir -p "$WORK/isolation"
-	"$PGXS_SRC/test/isolation/pg_isolation_regress" --bindir="$PG_BINDIR" \
-		--inputdir="$TREE/test/isolation" --outputdir="$WORK/isolation" \
-		--host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
-		--dbname=amprenta_isolation "${iso_tests[@]}" | tee "$WORK/isolation.log"
-	rc=${PIPESTATUS[0]}
-	if [ $rc -eq 0 ]; then
-		passed=$((passed + ${#iso_tests[@]}))
-	else
-		nfail=$(grep -oE '[0-9]+ of [0-9]+ tests failed' "$WORK/isolation.log" | awk '{print $1}')
-		nfail=${nfail:-${#iso_tests[@]}}
-		passed=$((passed + ${#iso_tests[@]} - nfail))
-		failed=$((failed + nfail))
-		suites_failed+=(isolation)
-		[ -f "$WORK/isolation/output_iso/regression.diffs" ] && head -n 200 "$WORK/isolation/output_iso/regression.diffs"
-	fi
+	run_pg_regress isolation "$PGXS_SRC/test/isolation/pg_isolation_regress" "$TREE/test/isolation" "${iso_tests[@]}"
 fi
 amp_cluster_stop
 
