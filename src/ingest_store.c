@@ -32,6 +32,7 @@
 #include "utils/timestamp.h"
 
 #include "ingest_store.h"
+#include "uuid7.h"
 
 #define STORE_BATCH 4096
 #define STORE_BATCH_BYTES (8 * 1024 * 1024)	/* wide rows flush sooner */
@@ -366,10 +367,10 @@ store_create_dataset(const IngestOptions *opts, const char *default_name,
 					 const IngestSource *src, const uint8 *sha256,
 					 const char *format)
 {
-	Oid			types[13] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-		TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, BYTEAOID, INT8OID, TEXTOID, TEXTOID};
-	Datum		args[13];
-	char		nulls[13];
+	Oid			types[14] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, BYTEAOID, INT8OID, TEXTOID, TEXTOID, UUIDOID};
+	Datum		args[14];
+	char		nulls[14];
 	int			rc;
 	bool		isnull;
 	pg_uuid_t  *id = palloc(sizeof(pg_uuid_t));
@@ -398,12 +399,18 @@ store_create_dataset(const IngestOptions *opts, const char *default_name,
 	else
 		nulls[12] = 'n';
 
+	/*
+	 * A time-ordered id: the rows of successive datasets then land at the
+	 * right edge of the dataset_features primary key.
+	 */
+	uuid7_generate(id, 1);
+	args[13] = UUIDPGetDatum(id);
 	rc = SPI_execute_with_args("INSERT INTO amprenta.datasets (name, omics_type, description, organism, disease, "
 							   "  sample_type, sample_names, file_name, file_path, file_sha256, file_size, "
-							   "  file_format, notion_page_id) "
-							   "VALUES ($1, $2::amprenta.omics_type, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+							   "  file_format, notion_page_id, id) "
+							   "VALUES ($1, $2::amprenta.omics_type, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
 							   "RETURNING id",
-							   13, types, args, nulls, false, 1);
+							   14, types, args, nulls, false, 1);
 	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "creating the dataset failed: %s", SPI_result_code_string(rc));
 	memcpy(id, DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
