@@ -123,10 +123,12 @@ typedef struct lp_class
 {
 	const char *name;			/* canonical spelling */
 	const char *category;		/* LIPID MAPS category */
+	unsigned int key;			/* first four bytes of name, for lookups */
 	unsigned char kind;			/* lp_kind */
 	unsigned char nchains;		/* non-empty chains of a complete name */
 	unsigned char npos;			/* positions that may be written (0:0) */
 	unsigned char flags;		/* LPF_* */
+	unsigned char namelen;		/* strlen(name), filled in at compile time */
 	const char *lyso;			/* same class with one chain less
 								 * (PC -> LPC), NULL if none */
 } lp_class;
@@ -138,6 +140,8 @@ typedef struct lp_mediator
 	short		carbon;
 	short		db;				/* double-bond equivalents, rings included */
 	short		oxygen;			/* oxygens beyond the carboxyl group */
+	unsigned char namelen;		/* strlen(name), filled in at compile time */
+	unsigned int key;			/* first four bytes of name, for lookups */
 } lp_mediator;
 
 /* Functional groups of the 2020 shorthand with their element deltas. */

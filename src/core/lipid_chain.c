@@ -30,16 +30,22 @@ lp_fail(lp_parser *P, const char *why)
 bool
 lp_parse_uint(lp_parser *P, int *v)
 {
+	const char *s = P->s;
+	size_t		i = P->i;
 	int			x = 0;
 	int			k = 0;
 
-	while (lp_is_digit(lp_peek(P, 0)))
+	while (i < P->n && lp_is_digit(s[i]))
 	{
 		if (++k > 4)
+		{
+			P->i = i;
 			return lp_fail(P, "number too large in lipid name");
-		x = x * 10 + (lp_peek(P, 0) - '0');
-		P->i++;
+		}
+		x = x * 10 + (s[i] - '0');
+		i++;
 	}
+	P->i = i;
 	if (k == 0)
 		return false;
 	*v = x;

@@ -23,133 +23,39 @@
  * placeholders (three for glycerol, four for cardiolipin and BMP).  "lyso"
  * names the class with one chain less, used when a name such as
  * PC(16:0/0:0) carries an empty position.
+ *
+ * Fatty acyls (FA), glycerolipids (GL), glycerophospholipids (GP),
+ * saccharolipids (SL), sphingolipids (SP: base + N-acyl, or base only for
+ * LPK_LCB) and sterols (ST).  The glycosphingolipids from LIPID MAPS and
+ * SwissLipids (GSL) carry their glycan on O-1.
+ *
+ * This table, the synonyms, the mediators and the named lipids below are
+ * kept sorted by name in byte order (strcmp order, shorter first on a
+ * common prefix): every lookup is a binary search.  An entry out of order
+ * is not found.  Names are compared with their length, filled in at
+ * compile time by LEN().
  */
-#define CH(n, cat, nc, np, lyso)	{n, cat, LPK_CHAINS, nc, np, 0, lyso}
-#define CHF(n, cat, nc, np, f, lyso) {n, cat, LPK_CHAINS, nc, np, f, lyso}
-#define SP2(n, f)					{n, "SP", LPK_SPHINGO, 2, 2, f, NULL}
-#define GSL(n)						{n, "SP", LPK_SPHINGO, 2, 2, LPF_HG1, NULL}
-#define LCB(n, f)					{n, "SP", LPK_LCB, 1, 1, f, NULL}
+#define LEN(lit)					((unsigned char) (sizeof(lit) - 1))
+
+/*
+ * The first four bytes of a name as a number, zero-padded: keys compare
+ * like the names' first four bytes, so a table sorted by name is sorted by
+ * key too and most of a binary search compares integers.
+ */
+#define KEYB(lit, i) \
+	(sizeof(lit) > (i) + 1 ? \
+	 (unsigned int) (unsigned char) (lit)[(i) < sizeof(lit) ? (i) : 0] : 0u)
+#define KEY(lit) \
+	(KEYB(lit, 0) << 24 | KEYB(lit, 1) << 16 | KEYB(lit, 2) << 8 | KEYB(lit, 3))
+
+#define CL(n, cat, k, nc, np, f, lyso) {n, cat, KEY(n), k, nc, np, f, LEN(n), lyso}
+#define CH(n, cat, nc, np, lyso)	CL(n, cat, LPK_CHAINS, nc, np, 0, lyso)
+#define CHF(n, cat, nc, np, f, lyso) CL(n, cat, LPK_CHAINS, nc, np, f, lyso)
+#define SP2(n, f)					CL(n, "SP", LPK_SPHINGO, 2, 2, f, NULL)
+#define GSL(n)						CL(n, "SP", LPK_SPHINGO, 2, 2, LPF_HG1, NULL)
+#define LCB(n, f)					CL(n, "SP", LPK_LCB, 1, 1, f, NULL)
 
 static const lp_class lp_classes[] = {
-	/* fatty acyls: one chain */
-	CH("FA", "FA", 1, 1, NULL),
-	CH("FAL", "FA", 1, 1, NULL),
-	CH("FOH", "FA", 1, 1, NULL),
-	CH("HC", "FA", 1, 1, NULL),
-	CH("CAR", "FA", 1, 1, NULL),
-	CH("CoA", "FA", 1, 1, NULL),
-	CH("NAE", "FA", 1, 1, NULL),
-	CH("NAT", "FA", 1, 1, NULL),
-	CH("GP-NAE", "FA", 1, 1, NULL),
-	/* fatty acyls: two chains */
-	CH("FAHFA", "FA", 2, 2, NULL),
-	CH("WE", "FA", 2, 2, NULL),
-	CH("WD", "FA", 2, 2, NULL),
-	CH("NA", "FA", 2, 2, NULL),
-
-	/* glycerolipids */
-	CH("MG", "GL", 1, 3, NULL),
-	CH("DG", "GL", 2, 3, "MG"),
-	CH("TG", "GL", 3, 3, "DG"),
-	CH("MGDG", "GL", 2, 2, "MGMG"),
-	CH("DGDG", "GL", 2, 2, "DGMG"),
-	CH("SQDG", "GL", 2, 2, "SQMG"),
-	CH("MGMG", "GL", 1, 2, NULL),
-	CH("DGMG", "GL", 1, 2, NULL),
-	CH("SQMG", "GL", 1, 2, NULL),
-	CH("MHDG", "GL", 2, 2, NULL),
-	CH("DHDG", "GL", 2, 2, NULL),
-	CH("DGCC", "GL", 2, 2, NULL),
-	CH("DGTS", "GL", 2, 2, "LDGTS"),
-	CH("LDGTS", "GL", 1, 2, NULL),
-	CH("DGGA", "GL", 2, 2, NULL),
-	CH("Glc-DG", "GL", 2, 2, NULL),
-	CH("PE-GlcDG", "GL", 2, 2, NULL),
-
-	/* glycerophospholipids */
-	CH("PA", "GP", 2, 2, "LPA"),
-	CH("PC", "GP", 2, 2, "LPC"),
-	CH("PE", "GP", 2, 2, "LPE"),
-	CH("PG", "GP", 2, 2, "LPG"),
-	CH("PI", "GP", 2, 2, "LPI"),
-	CH("PS", "GP", 2, 2, "LPS"),
-	CH("PEt", "GP", 2, 2, NULL),
-	CH("PMeOH", "GP", 2, 2, NULL),
-	CH("PGP", "GP", 2, 2, NULL),
-	CHF("PIP", "GP", 2, 2, LPF_PIP, NULL),
-	CHF("PIP2", "GP", 2, 2, LPF_PIP, NULL),
-	CHF("PIP3", "GP", 2, 2, LPF_PIP, NULL),
-	CH("CDPDAG", "GP", 2, 2, "LCDPDAG"),
-	CH("PE-NMe", "GP", 2, 2, "LMMPE"),
-	CH("PE-NMe2", "GP", 2, 2, "LDMPE"),
-	CH("PPA", "GP", 2, 2, NULL),
-	CH("PnC", "GP", 2, 2, NULL),
-	CH("PnE", "GP", 2, 2, NULL),
-	CH("PT", "GP", 2, 2, NULL),
-	CH("Glc-GP", "GP", 2, 2, NULL),
-	CH("6-Ac-Glc-GP", "GP", 2, 2, NULL),
-	CH("PIM1", "GP", 2, 2, "LPIM1"),
-	CH("PIM2", "GP", 2, 2, "LPIM2"),
-	CH("PIM3", "GP", 2, 2, "LPIM3"),
-	CH("PIM4", "GP", 2, 2, "LPIM4"),
-	CH("PIM5", "GP", 2, 2, "LPIM5"),
-	CH("PIM6", "GP", 2, 2, "LPIM6"),
-	CH("PIMIP", "GP", 2, 2, "LPIMIP"),
-	CH("LPA", "GP", 1, 2, NULL),
-	CH("LPC", "GP", 1, 2, NULL),
-	CH("LPE", "GP", 1, 2, NULL),
-	CH("LPG", "GP", 1, 2, NULL),
-	CH("LPI", "GP", 1, 2, NULL),
-	CH("LPS", "GP", 1, 2, NULL),
-	CH("LPIM1", "GP", 1, 2, NULL),
-	CH("LPIM2", "GP", 1, 2, NULL),
-	CH("LPIM3", "GP", 1, 2, NULL),
-	CH("LPIM4", "GP", 1, 2, NULL),
-	CH("LPIM5", "GP", 1, 2, NULL),
-	CH("LPIM6", "GP", 1, 2, NULL),
-	CH("LPIMIP", "GP", 1, 2, NULL),
-	CH("LPIN", "GP", 1, 2, NULL),
-	CH("LCDPDAG", "GP", 1, 2, NULL),
-	CH("LMMPE", "GP", 1, 2, NULL),
-	CH("LDMPE", "GP", 1, 2, NULL),
-	CH("CPA", "GP", 1, 1, NULL),
-	CH("BMP", "GP", 2, 4, NULL),
-	CH("SLBPA", "GP", 3, 4, NULL),
-	CH("CL", "GP", 4, 4, "LCL"),
-	CH("LCL", "GP", 3, 4, "DLCL"),
-	CH("DLCL", "GP", 2, 4, NULL),
-	CH("NAPE", "GP", 3, 3, "LNAPE"),
-	CH("LNAPE", "GP", 2, 3, NULL),
-	CHF("PE-N", "GP", 2, 2, LPF_HGCHAIN, "LPE-N"),
-	CHF("LPE-N", "GP", 1, 2, LPF_HGCHAIN, NULL),
-	CHF("PS-N", "GP", 2, 2, LPF_HGCHAIN, NULL),
-
-	/* saccharolipids */
-	CH("DAT", "SL", 2, 2, NULL),
-	CH("AC2SGL", "SL", 2, 2, NULL),
-	CH("PAT16", "SL", 4, 4, NULL),
-	CH("PAT18", "SL", 4, 4, NULL),
-
-	/* sphingolipids: base + N-acyl */
-	SP2("Cer", 0),
-	SP2("CerP", LPF_HG1),
-	SP2("SM", LPF_HG1),
-	SP2("EPC", LPF_HG1),
-	SP2("IPC", LPF_HG1),
-	SP2("MIPC", LPF_HG1),
-	SP2("M(IP)2C", LPF_HG1),
-	SP2("GIPC", LPF_HG1),
-	SP2("HexCer", LPF_HG1),
-	SP2("GlcCer", LPF_HG1),
-	SP2("GalCer", LPF_HG1),
-	SP2("Hex2Cer", LPF_HG1),
-	SP2("LacCer", LPF_HG1),
-	SP2("Hex3Cer", LPF_HG1),
-	SP2("SHexCer", LPF_HG1),
-	SP2("SHex2Cer", LPF_HG1),
-	SP2("ACer", LPF_HG1 | LPF_HGCHAIN),
-
-	/* glycosphingolipids (LIPID MAPS and SwissLipids names): glycan on O-1 */
 	GSL("(3'-sulfo)LacCer"),
 	GSL("(Fuc)iGb3Cer"),
 	GSL("1-O-behenoyl-Cer"),
@@ -161,29 +67,101 @@ static const lp_class lp_classes[] = {
 	GSL("1-O-palmitoyl-Cer"),
 	GSL("1-O-stearoyl-Cer"),
 	GSL("1-O-tricosanoyl-Cer"),
+	CH("6-Ac-Glc-GP", "GP", 2, 2, NULL),
+	CH("AC2SGL", "SL", 2, 2, NULL),
+	SP2("ACer", LPF_HG1 | LPF_HGCHAIN),
 	GSL("Ac-O-9-GD1a"),
 	GSL("Ac-O-9-GT1b"),
 	GSL("Ac-O-9-GT3"),
+	CL("BA", "ST", LPK_STEROL, 0, 0, 0, NULL),
+	CH("BMP", "GP", 2, 4, NULL),
 	GSL("Branched-Forssman"),
+	CH("CAR", "FA", 1, 1, NULL),
+	CH("CDPDAG", "GP", 2, 2, "LCDPDAG"),
+	CH("CL", "GP", 4, 4, "LCL"),
+	CH("CPA", "GP", 1, 1, NULL),
+	SP2("Cer", 0),
+	SP2("CerP", LPF_HG1),
+	CH("CoA", "FA", 1, 1, NULL),
+	CH("DAT", "SL", 2, 2, NULL),
+	CH("DG", "GL", 2, 3, "MG"),
+	CH("DGCC", "GL", 2, 2, NULL),
+	CH("DGDG", "GL", 2, 2, "DGMG"),
+	CH("DGGA", "GL", 2, 2, NULL),
+	CH("DGMG", "GL", 1, 2, NULL),
+	CH("DGTS", "GL", 2, 2, "LDGTS"),
+	CH("DHDG", "GL", 2, 2, NULL),
+	CH("DLCL", "GP", 2, 4, NULL),
 	GSL("DSGG"),
+	SP2("EPC", LPF_HG1),
+	CH("FA", "FA", 1, 1, NULL),
+	CH("FAHFA", "FA", 2, 2, NULL),
+	CH("FAL", "FA", 1, 1, NULL),
 	GSL("FMC-5"),
 	GSL("FMC-6"),
+	CH("FOH", "FA", 1, 1, NULL),
 	GSL("Forssman"),
+	GSL("Fuc(Gal)-GM1"),
+	GSL("Fuc(Gal)Gal-iGb4Cer"),
 	GSL("Fuc-Branched-Forssman"),
 	GSL("Fuc-GA1"),
 	GSL("Fuc-GD1b"),
 	GSL("Fuc-GM1"),
 	GSL("Fuc-GM1(NeuGc)"),
 	GSL("Fuc-iGb3Cer"),
-	GSL("Fuc(Gal)-GM1"),
-	GSL("Fuc(Gal)Gal-iGb4Cer"),
 	GSL("FucGalGb3Cer"),
 	GSL("GA1"),
 	GSL("GA2"),
-	GSL("Gal-GD1b"),
-	GSL("Gal-iGb4Cer"),
+	GSL("GB3"),
+	GSL("GB4"),
+	GSL("GD0a"),
+	GSL("GD1"),
+	GSL("GD1a"),
+	GSL("GD1a alpha"),
+	GSL("GD1a(NeuAc/NeuGc)"),
+	GSL("GD1a(NeuGc/NeuAc)"),
+	GSL("GD1a(NeuGc/NeuGc)"),
+	GSL("GD1a-AC"),
+	GSL("GD1b"),
+	GSL("GD1c"),
+	GSL("GD1c(NeuGc/NeuGc)"),
+	GSL("GD2"),
+	GSL("GD3"),
+	SP2("GIPC", LPF_HG1),
+	GSL("GM1"),
+	GSL("GM1 alpha"),
+	GSL("GM1(NeuGc)"),
+	GSL("GM1b"),
+	GSL("GM1b(NeuGc)"),
+	GSL("GM2"),
+	GSL("GM2(NeuGc)"),
+	GSL("GM3"),
+	GSL("GM4"),
+	CH("GP-NAE", "FA", 1, 1, NULL),
+	GSL("GP1"),
+	GSL("GP1c"),
+	GSL("GP1c alpha"),
+	GSL("GQ1"),
+	GSL("GQ1-AC"),
+	GSL("GQ1b"),
+	GSL("GQ1b alpha"),
+	GSL("GQ1c"),
+	GSL("GT1"),
+	GSL("GT1a"),
+	GSL("GT1a alpha"),
+	GSL("GT1a-AC"),
+	GSL("GT1b"),
+	GSL("GT1b alpha"),
+	GSL("GT1b alpha(NeuGc)"),
+	GSL("GT1c"),
+	GSL("GT2"),
+	GSL("GT3"),
+	GSL("GT3-AC"),
 	GSL("Gal(Fuc)-GA1"),
 	GSL("Gal(Fuc)-GD1b"),
+	GSL("Gal-GD1b"),
+	GSL("Gal-iGb4Cer"),
+	SP2("GalCer", LPF_HG1),
 	GSL("GalGal-GD1b"),
 	GSL("GalGalGalGb3Cer"),
 	GSL("GalGalGb3Cer"),
@@ -199,95 +177,126 @@ static const lp_class lp_classes[] = {
 	GSL("GalNAc-GM1b(NeuGc)"),
 	GSL("GalNAcGal(Fuc)-GA1"),
 	GSL("GalNAcGalGb3Cer"),
-	GSL("GB4"),
-	GSL("GD0a"),
-	GSL("GD1"),
-	GSL("GD1a"),
-	GSL("GD1a alpha"),
-	GSL("GD1a(NeuAc/NeuGc)"),
-	GSL("GD1a(NeuGc/NeuAc)"),
-	GSL("GD1a(NeuGc/NeuGc)"),
-	GSL("GD1a-AC"),
-	GSL("GD1b"),
-	GSL("GD1c"),
-	GSL("GD1c(NeuGc/NeuGc)"),
-	GSL("GD2"),
-	GSL("GD3"),
+	CH("Glc-DG", "GL", 2, 2, NULL),
+	CH("Glc-GP", "GP", 2, 2, NULL),
+	SP2("GlcCer", LPF_HG1),
 	GSL("GlcNAc-GalGb4Cer"),
 	GSL("GlcNAcGb3Cer"),
 	GSL("Globo-A"),
 	GSL("Globo-B"),
 	GSL("Globo-H"),
 	GSL("Globo-Lex-9"),
-	GSL("GM1"),
-	GSL("GM1 alpha"),
-	GSL("GM1(NeuGc)"),
-	GSL("GM1b"),
-	GSL("GM1b(NeuGc)"),
-	GSL("GM2"),
-	GSL("GM2(NeuGc)"),
-	GSL("GM3"),
-	GSL("GM4"),
-	GSL("GP1"),
-	GSL("GP1c"),
-	GSL("GP1c alpha"),
-	GSL("GQ1"),
-	GSL("GQ1-AC"),
-	GSL("GQ1b"),
-	GSL("GQ1b alpha"),
-	GSL("GQ1c"),
-	GSL("GT1"),
-	GSL("GT1a"),
-	GSL("GT1a alpha"),
-	GSL("GT1b"),
-	GSL("GT1b alpha"),
-	GSL("GT1b alpha(NeuGc)"),
-	GSL("GT1a-AC"),
-	GSL("GT1c"),
-	GSL("GT2"),
-	GSL("GT3"),
-	GSL("GT3-AC"),
-	GSL("GB3"),
-	GSL("i-Forssman"),
-	GSL("iGb3Cer"),
-	GSL("iGb4Cer"),
+	CH("HC", "FA", 1, 1, NULL),
+	SP2("Hex2Cer", LPF_HG1),
+	SP2("Hex3Cer", LPF_HG1),
+	SP2("HexCer", LPF_HG1),
+	SP2("IPC", LPF_HG1),
+	CH("LCDPDAG", "GP", 1, 2, NULL),
+	CH("LCL", "GP", 3, 4, "DLCL"),
+	CH("LDGTS", "GL", 1, 2, NULL),
+	CH("LDMPE", "GP", 1, 2, NULL),
+	LCB("LGalCer", LPF_HG1),
+	LCB("LGlcCer", LPF_HG1),
+	LCB("LHex2Cer", LPF_HG1),
+	LCB("LHex3Cer", LPF_HG1),
+	LCB("LHexCer", LPF_HG1),
+	LCB("LIPC", LPF_HG1),
+	CH("LMMPE", "GP", 1, 2, NULL),
+	CH("LNAPE", "GP", 2, 3, NULL),
+	CH("LPA", "GP", 1, 2, NULL),
+	CH("LPC", "GP", 1, 2, NULL),
+	CH("LPE", "GP", 1, 2, NULL),
+	CHF("LPE-N", "GP", 1, 2, LPF_HGCHAIN, NULL),
+	CH("LPG", "GP", 1, 2, NULL),
+	CH("LPI", "GP", 1, 2, NULL),
+	CH("LPIM1", "GP", 1, 2, NULL),
+	CH("LPIM2", "GP", 1, 2, NULL),
+	CH("LPIM3", "GP", 1, 2, NULL),
+	CH("LPIM4", "GP", 1, 2, NULL),
+	CH("LPIM5", "GP", 1, 2, NULL),
+	CH("LPIM6", "GP", 1, 2, NULL),
+	CH("LPIMIP", "GP", 1, 2, NULL),
+	CH("LPIN", "GP", 1, 2, NULL),
+	CH("LPS", "GP", 1, 2, NULL),
+	LCB("LSM", LPF_HG1),
+	SP2("LacCer", LPF_HG1),
 	GSL("Lex-GM1"),
+	SP2("M(IP)2C", LPF_HG1),
+	CH("MG", "GL", 1, 3, NULL),
+	CH("MGDG", "GL", 2, 2, "MGMG"),
+	CH("MGMG", "GL", 1, 2, NULL),
+	CH("MHDG", "GL", 2, 2, NULL),
+	SP2("MIPC", LPF_HG1),
 	GSL("MSGG"),
+	CH("NA", "FA", 2, 2, NULL),
+	CH("NAE", "FA", 1, 1, NULL),
+	CH("NAPE", "GP", 3, 3, "LNAPE"),
+	CH("NAT", "FA", 1, 1, NULL),
+	GSL("NOR1"),
+	GSL("NOR2"),
+	GSL("NORint"),
 	GSL("NeuAc(alpha2-6)-MSGG"),
 	GSL("NeuAc(alpha2-8)-MSGG"),
 	GSL("NeuAcGal-iGb4Cer"),
 	GSL("NeuGc-GalGb4Cer"),
 	GSL("NeuGc-LacNAc-GM1(NeuGc)"),
 	GSL("NeuGcNeuGc-GalGb4Cer"),
-	GSL("NOR1"),
-	GSL("NOR2"),
-	GSL("NORint"),
+	CH("PA", "GP", 2, 2, "LPA"),
+	CH("PAT16", "SL", 4, 4, NULL),
+	CH("PAT18", "SL", 4, 4, NULL),
+	CH("PC", "GP", 2, 2, "LPC"),
+	CH("PE", "GP", 2, 2, "LPE"),
+	CH("PE-GlcDG", "GL", 2, 2, NULL),
+	CHF("PE-N", "GP", 2, 2, LPF_HGCHAIN, "LPE-N"),
+	CH("PE-NMe", "GP", 2, 2, "LMMPE"),
+	CH("PE-NMe2", "GP", 2, 2, "LDMPE"),
+	CH("PEt", "GP", 2, 2, NULL),
+	CH("PG", "GP", 2, 2, "LPG"),
+	CH("PGP", "GP", 2, 2, NULL),
+	CH("PI", "GP", 2, 2, "LPI"),
+	CH("PIM1", "GP", 2, 2, "LPIM1"),
+	CH("PIM2", "GP", 2, 2, "LPIM2"),
+	CH("PIM3", "GP", 2, 2, "LPIM3"),
+	CH("PIM4", "GP", 2, 2, "LPIM4"),
+	CH("PIM5", "GP", 2, 2, "LPIM5"),
+	CH("PIM6", "GP", 2, 2, "LPIM6"),
+	CH("PIMIP", "GP", 2, 2, "LPIMIP"),
+	CHF("PIP", "GP", 2, 2, LPF_PIP, NULL),
+	CHF("PIP2", "GP", 2, 2, LPF_PIP, NULL),
+	CHF("PIP3", "GP", 2, 2, LPF_PIP, NULL),
+	CH("PMeOH", "GP", 2, 2, NULL),
+	CH("PPA", "GP", 2, 2, NULL),
+	CH("PS", "GP", 2, 2, "LPS"),
+	CHF("PS-N", "GP", 2, 2, LPF_HGCHAIN, NULL),
+	CH("PT", "GP", 2, 2, NULL),
 	GSL("Para-Forssman"),
+	CH("PnC", "GP", 2, 2, NULL),
+	CH("PnE", "GP", 2, 2, NULL),
 	GSL("SB1a"),
+	CL("SE", "ST", LPK_STEROL_ESTER, 1, 1, 0, NULL),
+	SP2("SHex2Cer", LPF_HG1),
+	SP2("SHexCer", LPF_HG1),
+	CH("SLBPA", "GP", 3, 4, NULL),
+	SP2("SM", LPF_HG1),
 	GSL("SM1a"),
 	GSL("SM1b"),
+	GSL("SO3-GM1(NeuGc)"),
 	GSL("SO3-Gal-iGb4Cer"),
 	GSL("SO3-GalGb4Cer"),
 	GSL("SO3-Gb4Cer"),
-	GSL("SO3-GM1(NeuGc)"),
 	GSL("SO3-iGb4Cer"),
-	GSL("SulfoGalCer"),
-
-	/* sphingolipids: base only */
 	LCB("SPB", 0),
 	LCB("SPBP", LPF_HG1),
-	LCB("LSM", LPF_HG1),
-	LCB("LHexCer", LPF_HG1),
-	LCB("LGlcCer", LPF_HG1),
-	LCB("LGalCer", LPF_HG1),
-	LCB("LHex2Cer", LPF_HG1),
-	LCB("LHex3Cer", LPF_HG1),
-	LCB("LIPC", LPF_HG1),
-
-	/* sterols */
-	{"ST", "ST", LPK_STEROL, 0, 0, 0, NULL},
-	{"BA", "ST", LPK_STEROL, 0, 0, 0, NULL},
-	{"SE", "ST", LPK_STEROL_ESTER, 1, 1, 0, NULL},
+	CH("SQDG", "GL", 2, 2, "SQMG"),
+	CH("SQMG", "GL", 1, 2, NULL),
+	CL("ST", "ST", LPK_STEROL, 0, 0, 0, NULL),
+	GSL("SulfoGalCer"),
+	CH("TG", "GL", 3, 3, "DG"),
+	CH("WD", "FA", 2, 2, NULL),
+	CH("WE", "FA", 2, 2, NULL),
+	GSL("i-Forssman"),
+	GSL("iGb3Cer"),
+	GSL("iGb4Cer"),
 };
 
 #define NCLASSES (sizeof(lp_classes) / sizeof(lp_classes[0]))
@@ -296,59 +305,99 @@ static const lp_class lp_classes[] = {
  * Synonyms: other spellings met in files for the classes above.  Matching
  * is case-sensitive on purpose: "PEt" is a class and "PET" is not (Goslin's
  * must-reject list), and Lipidyzer's upper-case "CER(16:0)" names only the
- * N-acyl chain, which must not pass as a ceramide sum.
+ * N-acyl chain, which must not pass as a ceramide sum.  Plasmalogen
+ * abbreviations (PLS: PlsEtn ...) make the alk-1-enyl ether part of the
+ * name; cholesteryl esters (CHE) are sterol esters of the C27 core with one
+ * double bond.  Sorted by alias in byte order, like the class table.
  */
 typedef struct lp_synonym
 {
 	const char *alias;
 	const char *canonical;
 	unsigned char modifier;		/* LP_MOD_* */
+	unsigned char aliaslen;		/* strlen(alias) */
+	unsigned int key;			/* KEY(alias) */
 	short		core_c;			/* LP_MOD_STEROL_CORE: the sterol */
 	short		core_db;
 } lp_synonym;
 
-#define S(a, c)		{a, c, LP_MOD_NONE, 0, 0}
-#define PLS(a, c)	{a, c, LP_MOD_PLASMENYL, 0, 0}
-#define CHE(a)		{a, "SE", LP_MOD_STEROL_CORE, 27, 1}
+#define S(a, c)		{a, c, LP_MOD_NONE, LEN(a), KEY(a), 0, 0}
+#define PLS(a, c)	{a, c, LP_MOD_PLASMENYL, LEN(a), KEY(a), 0, 0}
+#define CHE(a)		{a, "SE", LP_MOD_STEROL_CORE, LEN(a), KEY(a), 27, 1}
 
 static const lp_synonym lp_synonyms[] = {
-	S("TAG", "TG"), S("DAG", "DG"), S("MAG", "MG"),
-	S("FFA", "FA"),
-	S("Car", "CAR"), S("AcCa", "CAR"), S("ACar", "CAR"),
-	S("Acylcarnitine", "CAR"), S("AcylCarnitine", "CAR"),
-	S("LBPA", "BMP"),
-	S("CDP-DAG", "CDPDAG"), S("CDP-DG", "CDPDAG"), S("CDPDG", "CDPDAG"),
-	S("MLCL", "LCL"),
-	S("PEtOH", "PEt"),
-	S("cLPA", "CPA"),
-	S("MMPE", "PE-NMe"), S("DMPE", "PE-NMe2"),
-	S("PtdCho", "PC"), S("PtdEtn", "PE"), S("PtdIns", "PI"), S("PtdSer", "PS"),
-	S("PtdGro", "PG"),
-	/* plasmalogen abbreviations: the alk-1-enyl ether is part of the name */
-	PLS("PlsCho", "PC"), PLS("PlsEtn", "PE"),
-	PLS("PlsSer", "PS"), PLS("PlsIns", "PI"),
-	S("C1P", "CerP"), S("CerPE", "EPC"), S("PE-Cer", "EPC"), S("PI-Cer", "IPC"),
-	S("MIP2C", "M(IP)2C"),
-	S("SulfoHexCer", "SHexCer"), S("SulfoHex2Cer", "SHex2Cer"),
-	S("(3'-sulfo)GalCer", "SHexCer"), S("(3'-sulfo)Galbeta-Cer", "SHexCer"),
-	S("Ceramide", "Cer"), S("Sphingomyelin", "SM"),
-	S("Hexosylceramide", "HexCer"), S("Glucosylceramide", "GlcCer"),
-	S("Galactosylceramide", "GalCer"), S("Lactosylceramide", "LacCer"),
-	S("Gb3", "GB3"), S("Gb3Cer", "GB3"), S("GB3Cer", "GB3"),
-	S("Gb4", "GB4"), S("Gb4Cer", "GB4"), S("GB4Cer", "GB4"),
-	S("LCB", "SPB"), S("SPH", "SPB"), S("Sph", "SPB"), S("So", "SPB"),
-	S("Sa", "SPB"), S("SPA", "SPB"),
-	S("LCBP", "SPBP"), S("S1P", "SPBP"), S("SPH-P", "SPBP"), S("SIP", "SPBP"),
-	S("Sa1P", "SPBP"), S("SPA1P", "SPBP"),
-	S("SPC", "LSM"), S("LysoSM", "LSM"), S("lysoSM", "LSM"),
-	S("HexSph", "LHexCer"), S("GlcSph", "LGlcCer"), S("GalSph", "LGalCer"),
-	/* cholesteryl esters: sterol ester of the C27 core with one double bond */
+	S("(3'-sulfo)GalCer", "SHexCer"),
+	S("(3'-sulfo)Galbeta-Cer", "SHexCer"),
+	S("ACar", "CAR"),
+	S("AcCa", "CAR"),
+	S("AcylCarnitine", "CAR"),
+	S("Acylcarnitine", "CAR"),
+	S("C1P", "CerP"),
+	S("CDP-DAG", "CDPDAG"),
+	S("CDP-DG", "CDPDAG"),
+	S("CDPDG", "CDPDAG"),
 	CHE("CE"),
+	S("Car", "CAR"),
+	S("CerPE", "EPC"),
+	S("Ceramide", "Cer"),
 	CHE("ChE"),
 	CHE("ChoE"),
 	CHE("CholE"),
-	CHE("Cholesteryl ester"),
 	CHE("Cholesterol ester"),
+	CHE("Cholesteryl ester"),
+	S("DAG", "DG"),
+	S("DMPE", "PE-NMe2"),
+	S("FFA", "FA"),
+	S("GB3Cer", "GB3"),
+	S("GB4Cer", "GB4"),
+	S("GalSph", "LGalCer"),
+	S("Galactosylceramide", "GalCer"),
+	S("Gb3", "GB3"),
+	S("Gb3Cer", "GB3"),
+	S("Gb4", "GB4"),
+	S("Gb4Cer", "GB4"),
+	S("GlcSph", "LGlcCer"),
+	S("Glucosylceramide", "GlcCer"),
+	S("HexSph", "LHexCer"),
+	S("Hexosylceramide", "HexCer"),
+	S("LBPA", "BMP"),
+	S("LCB", "SPB"),
+	S("LCBP", "SPBP"),
+	S("Lactosylceramide", "LacCer"),
+	S("LysoSM", "LSM"),
+	S("MAG", "MG"),
+	S("MIP2C", "M(IP)2C"),
+	S("MLCL", "LCL"),
+	S("MMPE", "PE-NMe"),
+	S("PE-Cer", "EPC"),
+	S("PEtOH", "PEt"),
+	S("PI-Cer", "IPC"),
+	PLS("PlsCho", "PC"),
+	PLS("PlsEtn", "PE"),
+	PLS("PlsIns", "PI"),
+	PLS("PlsSer", "PS"),
+	S("PtdCho", "PC"),
+	S("PtdEtn", "PE"),
+	S("PtdGro", "PG"),
+	S("PtdIns", "PI"),
+	S("PtdSer", "PS"),
+	S("S1P", "SPBP"),
+	S("SIP", "SPBP"),
+	S("SPA", "SPB"),
+	S("SPA1P", "SPBP"),
+	S("SPC", "LSM"),
+	S("SPH", "SPB"),
+	S("SPH-P", "SPBP"),
+	S("Sa", "SPB"),
+	S("Sa1P", "SPBP"),
+	S("So", "SPB"),
+	S("Sph", "SPB"),
+	S("Sphingomyelin", "SM"),
+	S("SulfoHex2Cer", "SHex2Cer"),
+	S("SulfoHexCer", "SHexCer"),
+	S("TAG", "TG"),
+	S("cLPA", "CPA"),
+	S("lysoSM", "LSM"),
 };
 
 #define NSYNONYMS (sizeof(lp_synonyms) / sizeof(lp_synonyms[0]))
@@ -359,64 +408,117 @@ static const lp_synonym lp_synonyms[] = {
  * equivalents without the carboxyl group (rings and oxo groups count), and
  * oxygens beyond the carboxyl group.  Example: 12-HETE, C20H32O3, is
  * FA 20:4;O.  Peptide conjugates (LTC4, LTD4, LTE4) are left out: their
- * nitrogen and sulfur have no place in an FA sum.
+ * nitrogen and sulfur have no place in an FA sum.  Prostanoid rings count
+ * as one double-bond equivalent.  Sorted by name in byte order.
  */
+#define MED(n, c, d, o)	{n, c, d, o, LEN(n), KEY(n)}
+
 static const lp_mediator lp_mediators[] = {
-	/* hydroxy fatty acids, C20 (HETE), C20:5 (HEPE), C22:6 (HDoHE) */
-	{"5-HETE", 20, 4, 1}, {"8-HETE", 20, 4, 1}, {"9-HETE", 20, 4, 1},
-	{"11-HETE", 20, 4, 1}, {"12-HETE", 20, 4, 1}, {"15-HETE", 20, 4, 1},
-	{"16-HETE", 20, 4, 1}, {"17-HETE", 20, 4, 1}, {"18-HETE", 20, 4, 1},
-	{"19-HETE", 20, 4, 1}, {"20-HETE", 20, 4, 1},
-	{"5-HEPE", 20, 5, 1}, {"8-HEPE", 20, 5, 1}, {"9-HEPE", 20, 5, 1},
-	{"11-HEPE", 20, 5, 1}, {"12-HEPE", 20, 5, 1}, {"15-HEPE", 20, 5, 1},
-	{"18-HEPE", 20, 5, 1},
-	{"4-HDoHE", 22, 6, 1}, {"7-HDoHE", 22, 6, 1}, {"8-HDoHE", 22, 6, 1},
-	{"10-HDoHE", 22, 6, 1}, {"11-HDoHE", 22, 6, 1}, {"13-HDoHE", 22, 6, 1},
-	{"14-HDoHE", 22, 6, 1}, {"16-HDoHE", 22, 6, 1}, {"17-HDoHE", 22, 6, 1},
-	{"20-HDoHE", 22, 6, 1},
-	/* octadecanoids */
-	{"9-HODE", 18, 2, 1}, {"13-HODE", 18, 2, 1}, {"13R-HODE", 18, 2, 1},
-	{"9-HOTrE", 18, 3, 1}, {"13-HOTrE", 18, 3, 1},
-	{"9-OxoODE", 18, 3, 1}, {"13-OxoODE", 18, 3, 1},
-	{"9(10)-EpOME", 18, 2, 1}, {"12(13)-EpOME", 18, 2, 1},
-	{"9,10-DiHOME", 18, 1, 2}, {"12,13-DiHOME", 18, 1, 2},
-	/* hydroperoxy and oxo eicosanoids */
-	{"5-HpETE", 20, 4, 2}, {"12-HpETE", 20, 4, 2}, {"15-HpETE", 20, 4, 2},
-	{"5-OxoETE", 20, 5, 1}, {"12-OxoETE", 20, 5, 1}, {"15-OxoETE", 20, 5, 1},
-	/* epoxy and dihydroxy eicosanoids */
-	{"5(6)-EET", 20, 4, 1}, {"8(9)-EET", 20, 4, 1}, {"11(12)-EET", 20, 4, 1},
-	{"14(15)-EET", 20, 4, 1},
-	{"5,6-EpETrE", 20, 4, 1}, {"8,9-EpETrE", 20, 4, 1},
-	{"11,12-EpETrE", 20, 4, 1}, {"14,15-EpETrE", 20, 4, 1},
-	{"5,6-DHET", 20, 3, 2}, {"8,9-DHET", 20, 3, 2}, {"11,12-DHET", 20, 3, 2},
-	{"14,15-DHET", 20, 3, 2},
-	{"5,6-DiHETrE", 20, 3, 2}, {"8,9-DiHETrE", 20, 3, 2},
-	{"11,12-DiHETrE", 20, 3, 2}, {"14,15-DiHETrE", 20, 3, 2},
-	{"14(15)-EpETE", 20, 5, 1}, {"17(18)-EpETE", 20, 5, 1},
-	{"5,6-DiHETE", 20, 4, 2}, {"5,12-DiHETE", 20, 4, 2},
-	{"5,15-DiHETE", 20, 4, 2}, {"8,15-DiHETE", 20, 4, 2},
-	{"12-HHTrE", 17, 3, 1},
-	{"tetranor-12-HETE", 16, 3, 1},
-	/* leukotrienes, lipoxins */
-	{"LTB4", 20, 4, 2}, {"LTB5", 20, 5, 2},
-	{"LXA4", 20, 4, 3}, {"LXB4", 20, 4, 3}, {"5,6,15-LXA4", 20, 4, 3},
-	/* prostanoids (the ring counts as one double-bond equivalent) */
-	{"PGE1", 20, 3, 3}, {"PGD1", 20, 3, 3}, {"PGF1alpha", 20, 2, 3},
-	{"PGE2", 20, 4, 3}, {"PGD2", 20, 4, 3}, {"PGH2", 20, 4, 3},
-	{"PGI2", 20, 4, 3}, {"PGF2alpha", 20, 3, 3},
-	{"PGE3", 20, 5, 3}, {"PGD3", 20, 5, 3},
-	{"PGA2", 20, 5, 2}, {"PGB2", 20, 5, 2}, {"PGJ2", 20, 5, 2},
-	{"15d-PGJ2", 20, 6, 1},
-	{"6-keto-PGF1alpha", 20, 3, 4},
-	{"TXA2", 20, 4, 3},
-	{"TXB1", 20, 2, 4}, {"TXB2", 20, 3, 4}, {"TXB3", 20, 4, 4},
-	/* docosanoids */
-	{"Resolvin D1", 22, 6, 3}, {"Resolvin D2", 22, 6, 3},
-	{"Resolvin D3", 22, 6, 3}, {"Resolvin D5", 22, 6, 2},
-	{"RvD1", 22, 6, 3}, {"RvD2", 22, 6, 3}, {"RvD3", 22, 6, 3},
-	{"RvD5", 22, 6, 2}, {"RvE1", 20, 5, 3},
-	{"Maresin 1", 22, 6, 2}, {"MaR1", 22, 6, 2},
-	{"Protectin D1", 22, 6, 2},
+	MED("10-HDoHE", 22, 6, 1),
+	MED("11(12)-EET", 20, 4, 1),
+	MED("11,12-DHET", 20, 3, 2),
+	MED("11,12-DiHETrE", 20, 3, 2),
+	MED("11,12-EpETrE", 20, 4, 1),
+	MED("11-HDoHE", 22, 6, 1),
+	MED("11-HEPE", 20, 5, 1),
+	MED("11-HETE", 20, 4, 1),
+	MED("12(13)-EpOME", 18, 2, 1),
+	MED("12,13-DiHOME", 18, 1, 2),
+	MED("12-HEPE", 20, 5, 1),
+	MED("12-HETE", 20, 4, 1),
+	MED("12-HHTrE", 17, 3, 1),
+	MED("12-HpETE", 20, 4, 2),
+	MED("12-OxoETE", 20, 5, 1),
+	MED("13-HDoHE", 22, 6, 1),
+	MED("13-HODE", 18, 2, 1),
+	MED("13-HOTrE", 18, 3, 1),
+	MED("13-OxoODE", 18, 3, 1),
+	MED("13R-HODE", 18, 2, 1),
+	MED("14(15)-EET", 20, 4, 1),
+	MED("14(15)-EpETE", 20, 5, 1),
+	MED("14,15-DHET", 20, 3, 2),
+	MED("14,15-DiHETrE", 20, 3, 2),
+	MED("14,15-EpETrE", 20, 4, 1),
+	MED("14-HDoHE", 22, 6, 1),
+	MED("15-HEPE", 20, 5, 1),
+	MED("15-HETE", 20, 4, 1),
+	MED("15-HpETE", 20, 4, 2),
+	MED("15-OxoETE", 20, 5, 1),
+	MED("15d-PGJ2", 20, 6, 1),
+	MED("16-HDoHE", 22, 6, 1),
+	MED("16-HETE", 20, 4, 1),
+	MED("17(18)-EpETE", 20, 5, 1),
+	MED("17-HDoHE", 22, 6, 1),
+	MED("17-HETE", 20, 4, 1),
+	MED("18-HEPE", 20, 5, 1),
+	MED("18-HETE", 20, 4, 1),
+	MED("19-HETE", 20, 4, 1),
+	MED("20-HDoHE", 22, 6, 1),
+	MED("20-HETE", 20, 4, 1),
+	MED("4-HDoHE", 22, 6, 1),
+	MED("5(6)-EET", 20, 4, 1),
+	MED("5,12-DiHETE", 20, 4, 2),
+	MED("5,15-DiHETE", 20, 4, 2),
+	MED("5,6,15-LXA4", 20, 4, 3),
+	MED("5,6-DHET", 20, 3, 2),
+	MED("5,6-DiHETE", 20, 4, 2),
+	MED("5,6-DiHETrE", 20, 3, 2),
+	MED("5,6-EpETrE", 20, 4, 1),
+	MED("5-HEPE", 20, 5, 1),
+	MED("5-HETE", 20, 4, 1),
+	MED("5-HpETE", 20, 4, 2),
+	MED("5-OxoETE", 20, 5, 1),
+	MED("6-keto-PGF1alpha", 20, 3, 4),
+	MED("7-HDoHE", 22, 6, 1),
+	MED("8(9)-EET", 20, 4, 1),
+	MED("8,15-DiHETE", 20, 4, 2),
+	MED("8,9-DHET", 20, 3, 2),
+	MED("8,9-DiHETrE", 20, 3, 2),
+	MED("8,9-EpETrE", 20, 4, 1),
+	MED("8-HDoHE", 22, 6, 1),
+	MED("8-HEPE", 20, 5, 1),
+	MED("8-HETE", 20, 4, 1),
+	MED("9(10)-EpOME", 18, 2, 1),
+	MED("9,10-DiHOME", 18, 1, 2),
+	MED("9-HEPE", 20, 5, 1),
+	MED("9-HETE", 20, 4, 1),
+	MED("9-HODE", 18, 2, 1),
+	MED("9-HOTrE", 18, 3, 1),
+	MED("9-OxoODE", 18, 3, 1),
+	MED("LTB4", 20, 4, 2),
+	MED("LTB5", 20, 5, 2),
+	MED("LXA4", 20, 4, 3),
+	MED("LXB4", 20, 4, 3),
+	MED("MaR1", 22, 6, 2),
+	MED("Maresin 1", 22, 6, 2),
+	MED("PGA2", 20, 5, 2),
+	MED("PGB2", 20, 5, 2),
+	MED("PGD1", 20, 3, 3),
+	MED("PGD2", 20, 4, 3),
+	MED("PGD3", 20, 5, 3),
+	MED("PGE1", 20, 3, 3),
+	MED("PGE2", 20, 4, 3),
+	MED("PGE3", 20, 5, 3),
+	MED("PGF1alpha", 20, 2, 3),
+	MED("PGF2alpha", 20, 3, 3),
+	MED("PGH2", 20, 4, 3),
+	MED("PGI2", 20, 4, 3),
+	MED("PGJ2", 20, 5, 2),
+	MED("Protectin D1", 22, 6, 2),
+	MED("Resolvin D1", 22, 6, 3),
+	MED("Resolvin D2", 22, 6, 3),
+	MED("Resolvin D3", 22, 6, 3),
+	MED("Resolvin D5", 22, 6, 2),
+	MED("RvD1", 22, 6, 3),
+	MED("RvD2", 22, 6, 3),
+	MED("RvD3", 22, 6, 3),
+	MED("RvD5", 22, 6, 2),
+	MED("RvE1", 20, 5, 3),
+	MED("TXA2", 20, 4, 3),
+	MED("TXB1", 20, 2, 4),
+	MED("TXB2", 20, 3, 4),
+	MED("TXB3", 20, 4, 4),
+	MED("tetranor-12-HETE", 16, 3, 1),
 };
 
 #define NMEDIATORS (sizeof(lp_mediators) / sizeof(lp_mediators[0]))
@@ -428,37 +530,53 @@ static const lp_mediator lp_mediators[] = {
  * (sphingosine is by definition the C18 base with two hydroxyls).
  * Abbreviations that are also gene or protein symbols or column names
  * (PD1 for protectin D1, FC for free cholesterol) are left out on purpose:
- * feature_type.c asks this parser whether a name is a lipid.
+ * feature_type.c asks this parser whether a name is a lipid.  Sorted by
+ * name in byte order.
  */
 typedef struct lp_named
 {
 	const char *name;
 	const char *shorthand;
+	unsigned char namelen;		/* strlen(name) */
+	unsigned int key;			/* KEY(name) */
 } lp_named;
 
+#define NL(n, sh)	{n, sh, LEN(n), KEY(n)}
+
 static const lp_named lp_named_lipids[] = {
-	{"Cholesterol", "ST 27:1;O"}, {"cholesterol", "ST 27:1;O"},
-	{"Ch", "ST 27:1;O"}, {"Chol", "ST 27:1;O"},
-	{"Desmosterol", "ST 27:2;O"}, {"Lanosterol", "ST 30:2;O"},
-	{"Ergosterol", "ST 28:3;O"}, {"Stigmasterol", "ST 29:2;O"},
-	{"Campesterol", "ST 28:1;O"}, {"Sitosterol", "ST 29:1;O"},
-	{"beta-Sitosterol", "ST 29:1;O"},
-	{"Lauric acid", "FA 12:0"}, {"Myristic acid", "FA 14:0"},
-	{"Palmitic acid", "FA 16:0"}, {"Stearic acid", "FA 18:0"},
-	{"Palmitoleic acid", "FA 16:1(9Z)"}, {"Oleic acid", "FA 18:1(9Z)"},
-	{"Linoleic acid", "FA 18:2(9Z,12Z)"},
-	{"alpha-Linolenic acid", "FA 18:3(9Z,12Z,15Z)"},
-	{"alpha-LA", "FA 18:3(9Z,12Z,15Z)"},
-	{"AA", "FA 20:4(5Z,8Z,11Z,14Z)"}, {"ARA", "FA 20:4(5Z,8Z,11Z,14Z)"},
-	{"Arachidonic acid", "FA 20:4(5Z,8Z,11Z,14Z)"},
-	{"Arachidonic Acid", "FA 20:4(5Z,8Z,11Z,14Z)"},
-	{"EPA", "FA 20:5(5Z,8Z,11Z,14Z,17Z)"},
-	{"Eicosapentaenoic acid", "FA 20:5(5Z,8Z,11Z,14Z,17Z)"},
-	{"DHA", "FA 22:6(4Z,7Z,10Z,13Z,16Z,19Z)"},
-	{"Docosahexaenoic acid", "FA 22:6(4Z,7Z,10Z,13Z,16Z,19Z)"},
-	{"Sphingosine", "SPB 18:1;O2"}, {"Sphinganine", "SPB 18:0;O2"},
-	{"Sphingosine-1-phosphate", "SPBP 18:1;O2"}, {"S1P", "SPBP 18:1;O2"},
-	{"Sphinganine-1-phosphate", "SPBP 18:0;O2"},
+	NL("AA", "FA 20:4(5Z,8Z,11Z,14Z)"),
+	NL("ARA", "FA 20:4(5Z,8Z,11Z,14Z)"),
+	NL("Arachidonic Acid", "FA 20:4(5Z,8Z,11Z,14Z)"),
+	NL("Arachidonic acid", "FA 20:4(5Z,8Z,11Z,14Z)"),
+	NL("Campesterol", "ST 28:1;O"),
+	NL("Ch", "ST 27:1;O"),
+	NL("Chol", "ST 27:1;O"),
+	NL("Cholesterol", "ST 27:1;O"),
+	NL("DHA", "FA 22:6(4Z,7Z,10Z,13Z,16Z,19Z)"),
+	NL("Desmosterol", "ST 27:2;O"),
+	NL("Docosahexaenoic acid", "FA 22:6(4Z,7Z,10Z,13Z,16Z,19Z)"),
+	NL("EPA", "FA 20:5(5Z,8Z,11Z,14Z,17Z)"),
+	NL("Eicosapentaenoic acid", "FA 20:5(5Z,8Z,11Z,14Z,17Z)"),
+	NL("Ergosterol", "ST 28:3;O"),
+	NL("Lanosterol", "ST 30:2;O"),
+	NL("Lauric acid", "FA 12:0"),
+	NL("Linoleic acid", "FA 18:2(9Z,12Z)"),
+	NL("Myristic acid", "FA 14:0"),
+	NL("Oleic acid", "FA 18:1(9Z)"),
+	NL("Palmitic acid", "FA 16:0"),
+	NL("Palmitoleic acid", "FA 16:1(9Z)"),
+	NL("S1P", "SPBP 18:1;O2"),
+	NL("Sitosterol", "ST 29:1;O"),
+	NL("Sphinganine", "SPB 18:0;O2"),
+	NL("Sphinganine-1-phosphate", "SPBP 18:0;O2"),
+	NL("Sphingosine", "SPB 18:1;O2"),
+	NL("Sphingosine-1-phosphate", "SPBP 18:1;O2"),
+	NL("Stearic acid", "FA 18:0"),
+	NL("Stigmasterol", "ST 29:2;O"),
+	NL("alpha-LA", "FA 18:3(9Z,12Z,15Z)"),
+	NL("alpha-Linolenic acid", "FA 18:3(9Z,12Z,15Z)"),
+	NL("beta-Sitosterol", "ST 29:1;O"),
+	NL("cholesterol", "ST 27:1;O"),
 };
 
 #define NNAMED (sizeof(lp_named_lipids) / sizeof(lp_named_lipids[0]))
@@ -509,82 +627,155 @@ static const char *const lp_elements[LP_NELEM] = {
 	"O", "N", "P", "S", "As", "Br", "Cl", "F", "I"
 };
 
-/* Exact (whole-string) comparison of a counted string with a C string. */
-static bool
-lp_eq(const char *s, size_t len, const char *lit)
+/*
+ * Byte-order comparison of s[0..len) with a table name of k bytes, as
+ * memcmp() and then the length.  Names are short and usually differ in
+ * their first bytes: an inline loop beats a call to memcmp().
+ */
+static inline int
+lp_cmp(const char *s, size_t len, const char *name, size_t k)
 {
-	size_t		n;
+	size_t		m = len < k ? len : k;
 
-	/* the first byte rejects nearly every entry without a strlen */
-	if (len == 0 || s[0] != lit[0])
-		return false;
-	n = strlen(lit);
-	return n == len && memcmp(s, lit, n) == 0;
+	for (size_t i = 0; i < m; i++)
+		if (s[i] != name[i])
+			return (int) (unsigned char) s[i] - (int) (unsigned char) name[i];
+	return (len > k) - (len < k);
 }
 
-/* Does lit start s, and is s[n] a place where a class name may end? */
-static bool
-lp_prefix_at_boundary(const char *s, size_t len, const char *lit, size_t *n)
+/* KEY() of the counted string s[0..len). */
+static inline unsigned int
+lp_key(const char *s, size_t len)
 {
-	size_t		k;
+	unsigned int k = 0;
 
-	if (len == 0 || s[0] != lit[0])
+	for (size_t i = 0; i < 4; i++)
+		k = (k << 8) | (i < len ? (unsigned char) s[i] : 0u);
+	return k;
+}
+
+/*
+ * Binary search of a table sorted by name: the index of the first entry
+ * whose name is not less than s[0..len), in [0, n].  The entries whose
+ * names start with s[0..len) follow from there.  The search runs on the
+ * keys; among the few entries with the query's key the names decide.
+ */
+#define LP_LOWER_BOUND(tab, n, namef, lenf, s, len, res) \
+	do { \
+		unsigned int key_ = lp_key((s), (len)); \
+		size_t		lo_ = 0, \
+					cnt_ = (n); \
+		/* a fixed number of steps for a given n, no data-dependent jump */ \
+		while (cnt_ > 1) \
+		{ \
+			size_t		half_ = cnt_ / 2; \
+			lo_ = ((tab)[lo_ + half_].key < key_) ? lo_ + half_ : lo_; \
+			cnt_ -= half_; \
+		} \
+		if ((n) > 0 && (tab)[lo_].key < key_) \
+			lo_++; \
+		while (lo_ < (n) && (tab)[lo_].key == key_ && \
+			   lp_cmp((s), (len), (tab)[lo_].namef, (tab)[lo_].lenf) > 0) \
+			lo_++; \
+		(res) = lo_; \
+	} while (0)
+
+/* Does the table name (k bytes) start with s[0..len)? */
+static inline bool
+lp_starts(const char *name, size_t k, const char *s, size_t len)
+{
+	if (k < len)
 		return false;
-	k = strlen(lit);
-	if (k > len || memcmp(s, lit, k) != 0)
-		return false;
-	if (k < len && s[k] != ' ' && s[k] != '(' && s[k] != '[')
-		return false;
-	*n = k;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] != s[i])
+			return false;
 	return true;
 }
 
 const lp_class *
 lp_class_by_name(const char *s, size_t len)
 {
-	for (size_t i = 0; i < NCLASSES; i++)
-		if (lp_eq(s, len, lp_classes[i].name))
-			return &lp_classes[i];
+	size_t		i;
+
+	if (len == 0)
+		return NULL;
+	LP_LOWER_BOUND(lp_classes, NCLASSES, name, namelen, s, len, i);
+	if (i < NCLASSES &&
+		lp_cmp(s, len, lp_classes[i].name, lp_classes[i].namelen) == 0)
+		return &lp_classes[i];
 	return NULL;
+}
+
+/* Can a class name end before s[k] (end, space, '(' or '[')? */
+static inline bool
+lp_boundary(const char *s, size_t len, size_t k)
+{
+	return k == len || s[k] == ' ' || s[k] == '(' || s[k] == '[';
 }
 
 /*
  * Longest class name or synonym at the start of s that ends where a class
  * name may end (end, space, '(' or '[').  Longest wins so that "PE-NMe2"
- * beats "PE" and "GM1b(NeuGc)" beats "GM1b".
+ * beats "PE" and "GM1b(NeuGc)" beats "GM1b"; a class beats a synonym of the
+ * same spelling.
+ *
+ * Each place where a name may end is looked up in both sorted tables, in
+ * increasing length.  The names starting with s[0..k) sit at the lower
+ * bound of s[0..k); once neither table has one, no longer prefix can match.
  */
 const lp_class *
 lp_class_match(const char *s, size_t len, size_t *matched, int *modifier,
 			   short *core_c, short *core_db)
 {
 	const lp_class *best = NULL;
+	const lp_synonym *syn = NULL;
 	size_t		bestlen = 0;
-	size_t		n;
 
 	*modifier = LP_MOD_NONE;
 	*core_c = *core_db = 0;
-	for (size_t i = 0; i < NCLASSES; i++)
+	for (size_t k = 1; k <= len; k++)
 	{
-		if (lp_prefix_at_boundary(s, len, lp_classes[i].name, &n) &&
-			n > bestlen)
+		size_t		ci,
+					si;
+		bool		cpre,
+					spre;
+
+		if (!lp_boundary(s, len, k))
+			continue;
+		LP_LOWER_BOUND(lp_classes, NCLASSES, name, namelen, s, k, ci);
+		LP_LOWER_BOUND(lp_synonyms, NSYNONYMS, alias, aliaslen, s, k, si);
+		cpre = ci < NCLASSES &&
+			lp_starts(lp_classes[ci].name, lp_classes[ci].namelen, s, k);
+		spre = si < NSYNONYMS &&
+			lp_starts(lp_synonyms[si].alias, lp_synonyms[si].aliaslen, s, k);
+		if (!cpre && !spre)
+			break;
+		if (cpre && lp_classes[ci].namelen == k)
 		{
-			best = &lp_classes[i];
-			bestlen = n;
-			*modifier = LP_MOD_NONE;
+			best = &lp_classes[ci];
+			syn = NULL;
+			bestlen = k;
+			ci++;
 		}
+		else if (spre && lp_synonyms[si].aliaslen == k)
+		{
+			syn = &lp_synonyms[si];
+			bestlen = k;
+			si++;
+		}
+		/* an exact match sorts first; is there any longer name left? */
+		if (!(ci < NCLASSES &&
+			  lp_starts(lp_classes[ci].name, lp_classes[ci].namelen, s, k)) &&
+			!(si < NSYNONYMS &&
+			  lp_starts(lp_synonyms[si].alias, lp_synonyms[si].aliaslen, s, k)))
+			break;
 	}
-	for (size_t i = 0; i < NSYNONYMS; i++)
+	if (syn)
 	{
-		if (lp_prefix_at_boundary(s, len, lp_synonyms[i].alias, &n) &&
-			n > bestlen)
-		{
-			best = lp_class_by_name(lp_synonyms[i].canonical,
-									strlen(lp_synonyms[i].canonical));
-			bestlen = n;
-			*modifier = lp_synonyms[i].modifier;
-			*core_c = lp_synonyms[i].core_c;
-			*core_db = lp_synonyms[i].core_db;
-		}
+		best = lp_class_by_name(syn->canonical, strlen(syn->canonical));
+		*modifier = syn->modifier;
+		*core_c = syn->core_c;
+		*core_db = syn->core_db;
 	}
 	*matched = bestlen;
 	return best;
@@ -593,18 +784,28 @@ lp_class_match(const char *s, size_t len, size_t *matched, int *modifier,
 const lp_mediator *
 lp_mediator_by_name(const char *s, size_t len)
 {
-	for (size_t i = 0; i < NMEDIATORS; i++)
-		if (lp_eq(s, len, lp_mediators[i].name))
-			return &lp_mediators[i];
+	size_t		i;
+
+	if (len == 0)
+		return NULL;
+	LP_LOWER_BOUND(lp_mediators, NMEDIATORS, name, namelen, s, len, i);
+	if (i < NMEDIATORS &&
+		lp_cmp(s, len, lp_mediators[i].name, lp_mediators[i].namelen) == 0)
+		return &lp_mediators[i];
 	return NULL;
 }
 
 const char *
 lp_named_lipid(const char *s, size_t len)
 {
-	for (size_t i = 0; i < NNAMED; i++)
-		if (lp_eq(s, len, lp_named_lipids[i].name))
-			return lp_named_lipids[i].shorthand;
+	size_t		i;
+
+	if (len == 0)
+		return NULL;
+	LP_LOWER_BOUND(lp_named_lipids, NNAMED, name, namelen, s, len, i);
+	if (i < NNAMED && lp_cmp(s, len, lp_named_lipids[i].name,
+							 lp_named_lipids[i].namelen) == 0)
+		return lp_named_lipids[i].shorthand;
 	return NULL;
 }
 

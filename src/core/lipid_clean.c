@@ -37,12 +37,13 @@ lc_lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char) (c - 'A' + 'a') : c;
 }
 
-/* Case-insensitive: does b[at..] start with the ASCII word w? */
-static bool
-lc_word_at(const char *b, size_t n, size_t at, const char *w)
+/*
+ * Case-insensitive: does b[at..] start with the ASCII word w (k bytes,
+ * lower case)?
+ */
+static inline bool
+lc_word_at_n(const char *b, size_t n, size_t at, const char *w, size_t k)
 {
-	size_t		k = strlen(w);
-
 	if (at + k > n)
 		return false;
 	for (size_t i = 0; i < k; i++)
@@ -51,14 +52,33 @@ lc_word_at(const char *b, size_t n, size_t at, const char *w)
 	return true;
 }
 
-/* Case-insensitive: does b[0..n) end with w? */
-static bool
-lc_ends_with(const char *b, size_t n, const char *w)
+/*
+ * Case-insensitive: does b[0..n) end with w (k bytes)?  The last byte
+ * rejects nearly every word.
+ */
+static inline bool
+lc_ends_with_n(const char *b, size_t n, const char *w, size_t k)
 {
-	size_t		k = strlen(w);
-
-	return k <= n && lc_word_at(b, n, n - k, w);
+	if (k > n)
+		return false;
+	return k == 0 || (lc_lower(b[n - 1]) == w[k - 1] &&
+					  lc_word_at_n(b, n, n - k, w, k));
 }
+
+/* The same for a string literal, its length known at compile time. */
+#define LC_LEN(lit)		(sizeof(lit) - 1)
+#define lc_word_at(b, n, at, lit)	lc_word_at_n(b, n, at, lit, LC_LEN(lit))
+#define lc_ends_with(b, n, lit)		lc_ends_with_n(b, n, lit, LC_LEN(lit))
+
+/* A word of a table, with its length. */
+typedef struct lc_word
+{
+	const char *w;
+	unsigned char len;
+} lc_word;
+
+#define LC_W(lit)		{lit, LC_LEN(lit)}
+#define LC_NWORDS(a)	(sizeof(a) / sizeof(a[0]))
 
 static void
 lc_trim_end(const char *b, size_t *n)
@@ -137,7 +157,7 @@ lc_strip_rt_word(const char *b, size_t *n)
 		size_t		k;
 		char		before = b[at - 1];
 
-		if (!lc_word_at(b, *n, at, "rt"))
+		if ((b[at] != 'r' && b[at] != 'R') || !lc_word_at(b, *n, at, "rt"))
 			continue;
 		if (before != ' ' && before != '_' && before != '(' && before != '[')
 			continue;
@@ -202,15 +222,15 @@ lc_strip_bracket(const char *b, size_t *n)
 	else
 	{
 		/* isomer tags carry no charge */
-		static const char *const tags[] = {"[rac]", "[u]", "[r]", "[s]",
-		"[iso]"};
+		static const lc_word tags[] = {LC_W("[rac]"), LC_W("[u]"),
+		LC_W("[r]"), LC_W("[s]"), LC_W("[iso]")};
 		bool		tag = false;
 
 		if (end != *n)
 			return false;
-		for (size_t t = 0; t < sizeof(tags) / sizeof(tags[0]); t++)
-			if (end - open == strlen(tags[t]) &&
-				lc_word_at(b, *n, open, tags[t]))
+		for (size_t t = 0; t < LC_NWORDS(tags); t++)
+			if (end - open == tags[t].len &&
+				lc_word_at_n(b, *n, open, tags[t].w, tags[t].len))
 				tag = true;
 		if (!tag && lc_word_at(b, *n, open, "[iso"))
 		{
@@ -234,9 +254,11 @@ lc_strip_bracket(const char *b, size_t *n)
 static bool
 lc_strip_plain_adduct(const char *b, size_t *n)
 {
-	static const char *const tokens[] = {
-		"H", "2H", "3H", "NH4", "Na", "2Na", "K", "Li", "HCOO", "CH3COO",
-		"OAc", "Ac", "Cl", "Br", "H2O", "2H2O", "NH3", "CH3OH", "ACN"
+	static const lc_word tokens[] = {
+		LC_W("H"), LC_W("2H"), LC_W("3H"), LC_W("NH4"), LC_W("Na"),
+		LC_W("2Na"), LC_W("K"), LC_W("Li"), LC_W("HCOO"), LC_W("CH3COO"),
+		LC_W("OAc"), LC_W("Ac"), LC_W("Cl"), LC_W("Br"), LC_W("H2O"),
+		LC_W("2H2O"), LC_W("NH3"), LC_W("CH3OH"), LC_W("ACN")
 	};
 	size_t		end = *n;
 	bool		any = false;
@@ -245,12 +267,14 @@ lc_strip_plain_adduct(const char *b, size_t *n)
 	{
 		bool		found = false;
 
-		for (size_t t = 0; t < sizeof(tokens) / sizeof(tokens[0]); t++)
+		for (size_t t = 0; t < LC_NWORDS(tokens); t++)
 		{
-			size_t		k = strlen(tokens[t]);
+			size_t		k = tokens[t].len;
 
-			if (end >= k + 2 && memcmp(b + end - k, tokens[t], k) == 0 &&
-				(b[end - k - 1] == '+' || b[end - k - 1] == '-'))
+			/* the last byte rejects nearly every token */
+			if (end >= k + 2 && b[end - 1] == tokens[t].w[k - 1] &&
+				(b[end - k - 1] == '+' || b[end - k - 1] == '-') &&
+				memcmp(b + end - k, tokens[t].w, k) == 0)
 			{
 				end -= k + 1;
 				found = any = true;
@@ -270,22 +294,23 @@ lc_strip_plain_adduct(const char *b, size_t *n)
 static bool
 lc_strip_polarity(const char *b, size_t *n)
 {
-	static const char *const paren[] = {"(pos)", "(neg)", "(positive)",
-	"(negative)"};
-	static const char *const words[] = {"pos", "neg", "positive",
-	"negative"};
+	static const lc_word paren[] = {LC_W("(pos)"), LC_W("(neg)"),
+	LC_W("(positive)"), LC_W("(negative)")};
+	static const lc_word words[] = {LC_W("pos"), LC_W("neg"),
+	LC_W("positive"), LC_W("negative")};
 
-	for (size_t i = 0; i < sizeof(paren) / sizeof(paren[0]); i++)
-		if (lc_ends_with(b, *n, paren[i]) && *n > strlen(paren[i]))
+	for (size_t i = 0; i < LC_NWORDS(paren); i++)
+		if (lc_ends_with_n(b, *n, paren[i].w, paren[i].len) &&
+			*n > paren[i].len)
 		{
-			*n -= strlen(paren[i]);
+			*n -= paren[i].len;
 			return true;
 		}
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	for (size_t i = 0; i < LC_NWORDS(words); i++)
 	{
-		size_t		k = strlen(words[i]);
+		size_t		k = words[i].len;
 
-		if (lc_ends_with(b, *n, words[i]) && *n > k + 1 &&
+		if (lc_ends_with_n(b, *n, words[i].w, k) && *n > k + 1 &&
 			(b[*n - k - 1] == ' ' || b[*n - k - 1] == '_'))
 		{
 			*n -= k + 1;
@@ -308,12 +333,12 @@ lc_strip_polarity(const char *b, size_t *n)
  * silently dropped.
  */
 static bool
-lc_strip_isomer(const char *b, size_t *n)
+lc_strip_isomer(const char *b, size_t *n, bool words)
 {
 	size_t		i;
 
-	/* " isomer X" / "_isomer X" */
-	for (size_t at = *n; at-- > 1;)
+	/* " isomer X" / "_isomer X" (words: the name has an 'i' at all) */
+	for (size_t at = words ? *n : 0; at-- > 1;)
 	{
 		if ((b[at] != 'i' && b[at] != 'I') || !lc_word_at(b, *n, at, "isomer"))
 			continue;
@@ -373,40 +398,93 @@ lc_has_label(const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 	{
-		/* Goslin "(+[13]C4)" */
-		if (i + 2 < n && b[i] == '(' && b[i + 1] == '+' && b[i + 2] == '[')
-			return true;
-		/* "(d7)" after a chain; not "(d18:1" */
-		if (i + 2 < n && b[i] == '(' && (b[i + 1] == 'd' || b[i + 1] == 'D') &&
-			lc_digit(b[i + 2]))
-		{
-			size_t		j = i + 2;
+		size_t		j;
 
-			while (j < n && lc_digit(b[j]))
-				j++;
-			if (j < n && b[j] == ')')
-				return true;
-		}
-		/* "-d7" at the end or before a separator */
-		if (i + 2 < n && b[i] == '-' && b[i + 1] == 'd' && lc_digit(b[i + 2]))
+		switch (b[i])
 		{
-			size_t		j = i + 2;
-
-			while (j < n && lc_digit(b[j]))
-				j++;
-			if (j == n || b[j] == ' ' || b[j] == ')' || b[j] == '/' ||
-				b[j] == '_')
-				return true;
+			case '(':
+				/* Goslin "(+[13]C4)" */
+				if (i + 2 < n && b[i + 1] == '+' && b[i + 2] == '[')
+					return true;
+				/* "(d7)" after a chain; not "(d18:1" */
+				if (i + 2 < n && (b[i + 1] == 'd' || b[i + 1] == 'D') &&
+					lc_digit(b[i + 2]))
+				{
+					j = i + 2;
+					while (j < n && lc_digit(b[j]))
+						j++;
+					if (j < n && b[j] == ')')
+						return true;
+				}
+				break;
+			case '-':
+				/* "-d7" at the end or before a separator */
+				if (i + 2 < n && b[i + 1] == 'd' && lc_digit(b[i + 2]))
+				{
+					j = i + 2;
+					while (j < n && lc_digit(b[j]))
+						j++;
+					if (j == n || b[j] == ' ' || b[j] == ')' || b[j] == '/' ||
+						b[j] == '_')
+						return true;
+				}
+				break;
+			case '1':
+				/* "13C", "[13C]", "-13C30", "(13C16)" */
+				if (i + 2 < n && b[i + 1] == '3' && b[i + 2] == 'C' &&
+					(i == 0 || b[i - 1] == '[' || b[i - 1] == '(' ||
+					 b[i - 1] == '-' || b[i - 1] == ' ' || b[i - 1] == '+'))
+					return true;
+				break;
+			case 's':
+			case 'S':
+				if (lc_word_at(b, n, i, "splash"))
+					return true;
+				break;
+			default:
+				break;
 		}
-		/* "13C", "[13C]", "-13C30", "(13C16)" */
-		if (i + 2 < n && b[i] == '1' && b[i + 1] == '3' && b[i + 2] == 'C' &&
-			(i == 0 || b[i - 1] == '[' || b[i - 1] == '(' || b[i - 1] == '-' ||
-			 b[i - 1] == ' ' || b[i - 1] == '+'))
-			return true;
-		if ((b[i] == 's' || b[i] == 'S') && lc_word_at(b, n, i, "splash"))
-			return true;
 	}
 	return false;
+}
+
+/*
+ * Bytes whose absence lets lp_clean() skip a whole scan: no '@', no
+ * "@5.2"; no 'r', no "_RT 5.2"; no 'i', no " isomer 2"; no '+' or '-', no
+ * plain adduct "+NH4".  Every label lc_has_label() finds starts with
+ * "(+", "(d", "(D", "-d", "13C" or an 's': LC_SEEN_LABEL is set on such a
+ * run of adjacent bytes (LC_LAST marks the bytes that may end one) or on
+ * an 's'.  Cutting the name only removes
+ * bytes at its ends, so what was not seen in the copy is not in the cut
+ * name either.
+ */
+#define LC_SEEN_AT		0x01
+#define LC_SEEN_R		0x02
+#define LC_SEEN_I		0x04
+#define LC_SEEN_LABEL	0x08
+#define LC_SEEN_SIGN	0x10
+#define LC_LAST			0x20
+
+static const unsigned char lc_seen[256] = {
+	['@'] = LC_SEEN_AT,
+	['r'] = LC_SEEN_R, ['R'] = LC_SEEN_R,
+	['i'] = LC_SEEN_I, ['I'] = LC_SEEN_I,
+	['s'] = LC_SEEN_LABEL, ['S'] = LC_SEEN_LABEL,
+	['+'] = LC_SEEN_SIGN | LC_LAST, ['-'] = LC_SEEN_SIGN,
+	['C'] = LC_LAST, ['d'] = LC_LAST, ['D'] = LC_LAST,
+};
+
+/* The LC_SEEN_* bits of byte c, copied after bytes p2 and p1. */
+static inline unsigned char
+lc_seen_after(unsigned char p2, unsigned char p1, unsigned char c)
+{
+	unsigned char f = lc_seen[c];
+
+	if ((f & LC_LAST) &&
+		((p1 == '(' && c != 'C') || (p1 == '-' && c == 'd') ||
+		 (c == 'C' && p1 == '3' && p2 == '1')))
+		f |= LC_SEEN_LABEL;
+	return f;
 }
 
 /*
@@ -422,15 +500,35 @@ lp_clean(const char *name, size_t len, char *buf, size_t *outlen,
 	size_t		i = 0;
 	size_t		start;
 	bool		changed;
+	unsigned char seen = 0;		/* LC_SEEN_* of every byte copied */
+	unsigned char prev = 0;		/* last byte copied */
+	unsigned char prev2 = 0;	/* the one before */
 
 	while (i < len)
 	{
 		unsigned char c = (unsigned char) name[i];
-		unsigned char c1 = (i + 1 < len) ? (unsigned char) name[i + 1] : 0;
-		unsigned char c2 = (i + 2 < len) ? (unsigned char) name[i + 2] : 0;
+		unsigned char c1;
+		unsigned char c2;
 		char		emit = 0;
 		size_t		step = 1;
 
+		/* printable ASCII, nearly every byte: copied as is */
+		if (c >= 0x20 && c < 0x7f)
+		{
+			if (n >= LP_TEXT_MAX)
+			{
+				*reason = "lipid name is too long";
+				return NORM_INVALID;
+			}
+			buf[n++] = (char) c;
+			seen |= lc_seen_after(prev2, prev, c);
+			prev2 = prev;
+			prev = c;
+			i++;
+			continue;
+		}
+		c1 = (i + 1 < len) ? (unsigned char) name[i + 1] : 0;
+		c2 = (i + 2 < len) ? (unsigned char) name[i + 2] : 0;
 		if (c == 0)
 		{
 			*reason = "lipid name contains a NUL byte";
@@ -485,6 +583,9 @@ lp_clean(const char *name, size_t len, char *buf, size_t *outlen,
 				return NORM_INVALID;
 			}
 			buf[n++] = emit;
+			seen |= lc_seen_after(prev2, prev, (unsigned char) emit);
+			prev2 = prev;
+			prev = (unsigned char) emit;
 		}
 		i += step;
 	}
@@ -514,9 +615,12 @@ lp_clean(const char *name, size_t len, char *buf, size_t *outlen,
 	do
 	{
 		changed = false;
-		if (lc_strip_at_rt(buf, &n) || lc_strip_rt_word(buf, &n) ||
-			lc_strip_bracket(buf, &n) || lc_strip_plain_adduct(buf, &n) ||
-			lc_strip_polarity(buf, &n) || lc_strip_isomer(buf, &n))
+		if (((seen & LC_SEEN_AT) && lc_strip_at_rt(buf, &n)) ||
+			((seen & LC_SEEN_R) && lc_strip_rt_word(buf, &n)) ||
+			lc_strip_bracket(buf, &n) ||
+			((seen & LC_SEEN_SIGN) && lc_strip_plain_adduct(buf, &n)) ||
+			lc_strip_polarity(buf, &n) ||
+			lc_strip_isomer(buf, &n, (seen & LC_SEEN_I) != 0))
 		{
 			changed = true;
 			lc_trim_seps(buf, &n);
@@ -528,7 +632,7 @@ lp_clean(const char *name, size_t len, char *buf, size_t *outlen,
 		*reason = "empty lipid name";
 		return NORM_INVALID;
 	}
-	if (lc_has_label(buf, n))
+	if ((seen & LC_SEEN_LABEL) && lc_has_label(buf, n))
 	{
 		*reason = "name of an isotope-labelled standard, not of an endogenous lipid";
 		return NORM_INVALID;

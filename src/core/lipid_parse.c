@@ -28,6 +28,7 @@
  * prefixes and codes, Biocrates and LIPID MAPS special forms) and checks
  * the result; lipid_chain.c reads the chains themselves.
  */
+#include <stddef.h>
 #include <string.h>
 
 #define AMPRENTA_LIPID_INTERNAL
@@ -242,15 +243,21 @@ static int
 parse_biocrates_gp(lp_parser *P)
 {
 	lp_lipid   *L = P->L;
-	static const char *const marks[] = {"aa", "ae", "ea", "a", "e"};
+	static const struct
+	{
+		const char *m;
+		size_t		len;
+	}			marks[] = {{"aa", 2}, {"ae", 2}, {"ea", 2}, {"a", 1}, {"e", 1}};
 	int			which = -1;
 	size_t		ml = 0;
 	int			idx;
 
 	for (int k = 0; k < 5 && which < 0; k++)
 	{
-		ml = strlen(marks[k]);
-		if (P->i + ml < P->n && memcmp(P->s + P->i, marks[k], ml) == 0 &&
+		ml = marks[k].len;
+		/* the first byte rejects nearly every name */
+		if (P->i + ml < P->n && P->s[P->i] == marks[k].m[0] &&
+			memcmp(P->s + P->i, marks[k].m, ml) == 0 &&
 			(P->s[P->i + ml] == ' ' || P->s[P->i + ml] == '-'))
 			which = k;
 	}
@@ -649,7 +656,15 @@ parse_text(lp_parser *P)
 	int			acyl_oh = 0;
 	int			bio;
 
-	memset(L, 0, sizeof(*L));
+	/*
+	 * Only the fields before the pools are cleared (some 100 bytes of 4 kB):
+	 * lp_new_chain() and lp_new_fg() clear each pool entry they hand out,
+	 * and nothing reads an entry past npool or nfg.
+	 */
+	memset(L, 0, offsetof(lp_lipid, pool));
+	L->npool = 0;
+	L->nfg = 0;
+	L->note = NULL;
 	L->core = L->hg = -1;
 	L->status = NORM_OK;
 	P->i = 0;

@@ -61,7 +61,14 @@ sb_putn(sb *b, const char *s, size_t n)
 		b->overflow = true;
 		return;
 	}
-	memcpy(b->buf + b->len, s, n);
+	/* most pieces are a few bytes: a loop beats a call to memcpy() */
+	if (n <= 16)
+	{
+		for (size_t i = 0; i < n; i++)
+			b->buf[b->len + i] = s[i];
+	}
+	else
+		memcpy(b->buf + b->len, s, n);
 	b->len += n;
 	b->buf[b->len] = '\0';
 }
@@ -75,30 +82,50 @@ sb_put(sb *b, const char *s)
 static void
 sb_putc(sb *b, char c)
 {
-	sb_putn(b, &c, 1);
+	if (b->overflow)
+		return;
+	if (b->len + 2 > b->cap)
+	{
+		b->overflow = true;
+		return;
+	}
+	b->buf[b->len++] = c;
+	b->buf[b->len] = '\0';
 }
 
+/*
+ * Decimal v, built backwards in tmp and appended at once.  Output that does
+ * not fit sets the overflow, like a digit at a time would have: the caller
+ * discards the text then.
+ */
 static void
 sb_int(sb *b, int v)
 {
 	char		tmp[12];
-	int			n = 0;
+	size_t		n = sizeof(tmp);
 	unsigned int u;
 
-	if (v < 0)
+	/* counts of carbons, bonds and positions: nearly always one digit or two */
+	if (v >= 0 && v < 100 && !b->overflow && b->len + 3 <= b->cap)
 	{
-		sb_putc(b, '-');
-		u = (unsigned int) (-(long) v);
+		if (v >= 10)
+			b->buf[b->len++] = (char) ('0' + v / 10);
+		b->buf[b->len++] = (char) ('0' + v % 10);
+		b->buf[b->len] = '\0';
+		return;
 	}
+	if (v < 0)
+		u = (unsigned int) (-(long) v);
 	else
 		u = (unsigned int) v;
 	do
 	{
-		tmp[n++] = (char) ('0' + u % 10);
+		tmp[--n] = (char) ('0' + u % 10);
 		u /= 10;
 	} while (u > 0);
-	while (n > 0)
-		sb_putc(b, tmp[--n]);
+	if (v < 0)
+		tmp[--n] = '-';
+	sb_putn(b, tmp + n, sizeof(tmp) - n);
 }
 
 /* Composition of a chain at sn-position level. */
@@ -462,6 +489,16 @@ sum_ok(const lp_sum *s)
 	return true;
 }
 
+/* *to += *s: the same as summing the chain into *to again. */
+static void
+sum_add(lp_sum *to, const lp_sum *s)
+{
+	to->c += s->c;
+	to->db += s->db;
+	for (int e = 0; e < LP_NELEM; e++)
+		to->elem[e] += s->elem[e];
+}
+
 /*
  * Are all sums this name can print within the limits the parser accepts?
  * (A species sum of chains that are each fine may not be: 182:1 + 20:0.)
@@ -481,7 +518,7 @@ lp_sums_plausible(const lp_lipid *L)
 		sum_chain(L, L->chain[k], &s);
 		if (!sum_ok(&s))
 			return false;
-		sum_chain(L, L->chain[k], &total);
+		sum_add(&total, &s);
 		if (ch->ether == 'P')
 			total.db += ch->nether > 0 ? ch->nether : 1;
 	}
@@ -493,7 +530,7 @@ lp_sums_plausible(const lp_lipid *L)
 		sum_chain(L, L->hg, &s);
 		if (!sum_ok(&s))
 			return false;
-		sum_chain(L, L->hg, &total);
+		sum_add(&total, &s);
 	}
 	if (L->core >= 0)
 	{
