@@ -15,12 +15,9 @@
 #include "utils/syscache.h"
 
 #include "feature_type.h"
-#include "gene.h"
 #include "lipid.h"
-#include "metabolite.h"
 #include "normalize.h"
 #include "normalize_sql.h"
-#include "protein.h"
 
 static const char *const feature_labels[4] = {"gene", "protein", "metabolite", "lipid"};
 static const char *const status_labels[4] = {"ok", "repaired", "ambiguous", "invalid"};
@@ -91,49 +88,44 @@ amprenta_normalize_lipid(PG_FUNCTION_ARGS)
 	RETURN_NORMALIZED(st, out);
 }
 
+/* The normalizer of one feature type applied to argument 0. */
+static Datum
+normalize_as(FunctionCallInfo fcinfo, feature_kind kind)
+{
+	text	   *name = PG_GETARG_TEXT_PP(0);
+	char		out[NORM_OUT_MAX];
+	norm_status st = feature_normalize(kind, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name),
+									   out, sizeof(out), NULL);
+
+	RETURN_NORMALIZED(st, out);
+}
+
 PG_FUNCTION_INFO_V1(amprenta_normalize_gene);
 Datum
 amprenta_normalize_gene(PG_FUNCTION_ARGS)
 {
-	text	   *name = PG_GETARG_TEXT_PP(0);
-	char		out[NORM_OUT_MAX];
-	norm_status st = gene_normalize(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), out, sizeof(out), NULL);
-
-	RETURN_NORMALIZED(st, out);
+	return normalize_as(fcinfo, FEATURE_GENE);
 }
 
 PG_FUNCTION_INFO_V1(amprenta_normalize_protein);
 Datum
 amprenta_normalize_protein(PG_FUNCTION_ARGS)
 {
-	text	   *name = PG_GETARG_TEXT_PP(0);
-	char		out[NORM_OUT_MAX];
-	norm_status st = protein_normalize(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), out, sizeof(out), NULL);
-
-	RETURN_NORMALIZED(st, out);
+	return normalize_as(fcinfo, FEATURE_PROTEIN);
 }
 
 PG_FUNCTION_INFO_V1(amprenta_normalize_metabolite);
 Datum
 amprenta_normalize_metabolite(PG_FUNCTION_ARGS)
 {
-	text	   *name = PG_GETARG_TEXT_PP(0);
-	char		out[NORM_OUT_MAX];
-	norm_status st = metabolite_normalize(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), out, sizeof(out), NULL);
-
-	RETURN_NORMALIZED(st, out);
+	return normalize_as(fcinfo, FEATURE_METABOLITE);
 }
 
 PG_FUNCTION_INFO_V1(amprenta_normalize_feature);
 Datum
 amprenta_normalize_feature(PG_FUNCTION_ARGS)
 {
-	text	   *name = PG_GETARG_TEXT_PP(0);
-	feature_kind kind = feature_kind_from_datum(PG_GETARG_DATUM(1));
-	char		out[NORM_OUT_MAX];
-	norm_status st = feature_normalize(kind, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), out, sizeof(out), NULL);
-
-	RETURN_NORMALIZED(st, out);
+	return normalize_as(fcinfo, feature_kind_from_datum(PG_GETARG_DATUM(1)));
 }
 
 PG_FUNCTION_INFO_V1(amprenta_infer_feature_type);
