@@ -586,6 +586,27 @@ met_name(char *t, size_t n, met_res *r)
 		r->evidence = IDENT_NONE;
 }
 
+/*
+ * Would the decoration pass leave s[0..n) unchanged?  A name kept after
+ * an id must, or normalizing the result again would change it.
+ */
+static bool
+clean_text(const char *s, size_t n)
+{
+	char		tmp[MET_WORK];
+	size_t		k = n;
+
+	if (n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	met_retrim(tmp, &k);
+	if (met_strip_decorations(tmp, &k) != 0)
+		return false;
+	met_underscores_to_spaces(tmp, &k);
+	met_retrim(tmp, &k);
+	return k == n && memcmp(tmp, s, n) == 0;
+}
+
 static void
 met_one(const char *s, size_t len, met_res *r)
 {
@@ -657,7 +678,8 @@ met_one(const char *s, size_t len, met_res *r)
 			if (sp == NULL || ident_all_digits(w, k) ||
 				!met_has_letters(w + k + 1, n - k - 1) ||
 				!met_parse_id(w, k, &probe) || probe.status != NORM_OK ||
-				met_parse_id(w + k + 1, n - k - 1, &probe))
+				met_parse_id(w + k + 1, n - k - 1, &probe) ||
+				!clean_text(w + k + 1, n - k - 1))
 				break;
 			memmove(w, w + k + 1, n - k - 1);
 			n -= k + 1;

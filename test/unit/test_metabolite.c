@@ -448,7 +448,8 @@ test_fuzz_regressions(void)
 	expect(",:dL-MMMMMMMMM((M:)", NORM_OK, ",:DL-Mmmmmmmmm((M:)");	/* dL- made the name all caps */
 	expect("cid3_CAS:HWM1icid3_HWMA", NORM_OK, "Cid3 CAS:HWM1icid3 HWMA");	/* a malformed id after an id */
 	expect("HMDB:1 HMDB:2 Glutamine", NORM_OK, "Glutamine");	/* ids before a name, twice */
-	expect("G +na", NORM_OK, "G");	/* capitalisation would make +na an adduct */
+	expect("G +na", NORM_OK, "G");
+	stable("CHEBI168 w/o MS2:   ! CI336");	/* an id before a quality prefix */	/* capitalisation would make +na an adduct */
 	snprintf(longer, sizeof(longer), "PS 40:1;40:1; [%s%s%s", "111111111111111111111111111111111111111111111111111111111111",
 			 "rev_", "1111111111111111M-H48");
 	stable(longer);
