@@ -44,7 +44,7 @@ option_string(const char *key, JsonbValue *v)
 
 /* A string or an array of strings, as a List of char *. */
 static List *
-option_string_list(const char *key, JsonbValue *v, JsonbIterator **it)
+option_string_list(const char *key, JsonbValue *v)
 {
 	List	   *result = NIL;
 	JsonbIteratorToken tok;
@@ -72,7 +72,6 @@ option_string_list(const char *key, JsonbValue *v, JsonbIterator **it)
 			}
 		}
 	}
-	(void) it;
 	return result;
 }
 
@@ -138,11 +137,11 @@ ingest_parse_options(Jsonb *options, IngestOptions *opts)
 		else if (strcmp(key, "description") == 0)
 			opts->description = option_string(key, &v);
 		else if (strcmp(key, "organism") == 0)
-			opts->organism = option_string_list(key, &v, &it);
+			opts->organism = option_string_list(key, &v);
 		else if (strcmp(key, "disease") == 0)
-			opts->disease = option_string_list(key, &v, &it);
+			opts->disease = option_string_list(key, &v);
 		else if (strcmp(key, "sample_type") == 0)
-			opts->sample_type = option_string_list(key, &v, &it);
+			opts->sample_type = option_string_list(key, &v);
 		else if (strcmp(key, "program_id") == 0)
 		{
 			option_uuid(key, &v, &opts->program_id);

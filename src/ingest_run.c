@@ -408,7 +408,7 @@ emit_row(RunState *rs, const char *id, long line, int32 rank)
 	else
 	{
 		bool		is_new;
-		FeatureEntry *e = store_feature(rs->store, kind, norm, id, (int32) line, &is_new);
+		FeatureEntry *e = store_feature(rs->store, kind, norm, (int32) line, &is_new);
 
 		if (!is_new)
 		{
@@ -441,7 +441,6 @@ pass2_row(RunState *rs, const tab_record *rec, const char *id)
 	const col_plan *p = &rs->plan;
 	StoreRow   *row;
 	int			s = 0;
-	static const int stat_cols_role[NUM_STATS] = {ROLE_LOG2FC, ROLE_STAT, ROLE_PVALUE, ROLE_PADJ, ROLE_ABUNDANCE};
 	int			stat_col[NUM_STATS];
 
 	stat_col[0] = p->log2fc_col;
@@ -449,7 +448,6 @@ pass2_row(RunState *rs, const tab_record *rec, const char *id)
 	stat_col[2] = p->p_col;
 	stat_col[3] = p->padj_col;
 	stat_col[4] = p->abundance_col;
-	(void) stat_cols_role;
 
 	row = emit_row(rs, id, rec->line, rs->ranks ? rs->ranks[rs->nkept] : 0);
 	for (int i = 0; i < NUM_STATS; i++)

@@ -149,7 +149,7 @@ store_begin(const pg_uuid_t *dataset_id, int nsamples)
 
 FeatureEntry *
 store_feature(StoreState *st, feature_kind kind, const char *normalized,
-			  const char *raw_name, int32 line, bool *is_new)
+			  int32 line, bool *is_new)
 {
 	return features_entry(st->features, kind, normalized, line, is_new);
 }

@@ -54,10 +54,9 @@ extern StoreState *store_begin(const pg_uuid_t *dataset_id, int nsamples);
  * caller whether this file mentioned the feature before (duplicate policy).
  */
 extern FeatureEntry *store_feature(StoreState *st, feature_kind kind,
-								   const char *normalized, const char *raw_name,
-								   int32 line, bool *is_new);
+								   const char *normalized, int32 line, bool *is_new);
 
-/* Queue a row; rows are written in batches. raw_name etc. are copied. */
+/* Queue a row for the caller to fill (strings through store_strdup); rows are written in batches. */
 extern StoreRow *store_row(StoreState *st);
 /* Copy a string into the current batch (for row fields). */
 extern char *store_strdup(StoreState *st, const char *s);
