@@ -69,7 +69,7 @@ endif
 # every core source, run by prove (they print TAP).
 UNIT_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter $(WARN_FLAGS) -Isrc/core -Itest/unit
 
-build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/unit.h
+build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lcsv -lm
 

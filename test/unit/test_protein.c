@@ -10,31 +10,13 @@
 #include <stdlib.h>
 
 #include "protein.h"
-#include "unit.h"
+#include "unit_norm.h"
 
-static const char *const status_name[] = {"OK", "REPAIRED", "AMBIGUOUS", "INVALID"};
 
 static const char *
 expect(const char *in, norm_status want_status, const char *want)
 {
-	static char out[NORM_OUT_MAX];
-	char		again[NORM_OUT_MAX];
-	const char *why = "unset";
-	const char *why2 = NULL;
-	norm_status got;
-
-	got = protein_normalize(in, strlen(in), out, sizeof(out), &why);
-	unit_report(got == want_status, __FILE__, __LINE__,
-				"protein \"%s\" -> %s (want %s)%s%s", in, status_name[got],
-				status_name[want_status], why ? ": " : "", why ? why : "");
-	CHECK_STR(out, want, in);
-	CHECK((got == NORM_OK) == (why == NULL), "reason is NULL exactly when OK for \"%s\"", in);
-	if (got != NORM_INVALID)
-	{
-		protein_normalize(out, strlen(out), again, sizeof(again), &why2);
-		CHECK_STR(again, out, "idempotent");
-	}
-	return got == NORM_OK ? NULL : why;
+	return unit_expect_norm("protein", protein_normalize, in, want_status, want);
 }
 
 static void
