@@ -26,7 +26,7 @@ typedef struct gene_res
 	char		buf[NORM_OUT_MAX];
 } gene_res;
 
-static const char reason_empty[] = "empty, or a missing-value token (NA, N/A, -, ...)";
+static const char reason_empty[] = IDENT_REASON_EMPTY;
 static const char reason_long[] = "too long for a gene identifier";
 
 static void
@@ -581,6 +581,7 @@ gene_one(const char *s, size_t len, bool symbols_only, gene_res *r)
 static void
 gene_cell(const char *name, size_t len, bool symbols_only, gene_res *r)
 {
+	const char *why;
 	const char *s = name;
 	size_t		n = (name == NULL) ? 0 : len;
 	size_t		i;
@@ -592,20 +593,9 @@ gene_cell(const char *name, size_t len, bool symbols_only, gene_res *r)
 	ident_evidence ev = IDENT_STRONG;
 	gene_res	part;
 
-	ident_trim(&s, &n);
-	if (n == 0 || ident_is_missing(s, n))
+	if ((why = ident_screen(&s, &n)) != NULL)
 	{
-		set_invalid(r, reason_empty);
-		return;
-	}
-	if (ident_has_control(s, n))
-	{
-		set_invalid(r, "contains control characters");
-		return;
-	}
-	if (!ident_utf8_valid(s, n))
-	{
-		set_invalid(r, "not valid UTF-8");
+		set_invalid(r, why);
 		return;
 	}
 	if (ident_ci_prefix(s, n, "sp|") || ident_ci_prefix(s, n, "tr|") ||

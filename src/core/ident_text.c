@@ -377,3 +377,16 @@ ident_refseq(const char *s, size_t len, char prefix[2], size_t *core_len)
 	prefix[1] = ident_upper(s[1]);
 	return true;
 }
+
+const char *
+ident_screen(const char **s, size_t *len)
+{
+	ident_trim(s, len);
+	if (*len == 0 || ident_is_missing(*s, *len))
+		return IDENT_REASON_EMPTY;
+	if (ident_has_control(*s, *len))
+		return "contains control characters";
+	if (!ident_utf8_valid(*s, *len))
+		return "not valid UTF-8";
+	return NULL;
+}

@@ -77,6 +77,16 @@ ident_lower(char c)
  */
 extern void ident_trim(const char **s, size_t *len);
 
+/* Reason given for an empty cell or a missing-value token. */
+#define IDENT_REASON_EMPTY "empty, or a missing-value token (NA, N/A, -, ...)"
+
+/*
+ * The checks every identifier normalizer starts with: trims the cell, then
+ * returns why the cell cannot be an identifier (empty or a missing-value
+ * token, control characters, invalid UTF-8), or NULL when it may be one.
+ */
+extern const char *ident_screen(const char **s, size_t *len);
+
 /* True when the bytes are well-formed UTF-8 (no overlongs, no surrogates). */
 extern bool ident_utf8_valid(const char *s, size_t len);
 

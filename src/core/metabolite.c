@@ -717,24 +717,14 @@ met_one(const char *s, size_t len, met_res *r)
 static void
 met_cell(const char *name, size_t len, met_res *r)
 {
+	const char *why;
 	const char *s = name;
 	size_t		n = (name == NULL) ? 0 : len;
 	const char *bar;
 
-	ident_trim(&s, &n);
-	if (n == 0 || ident_is_missing(s, n))
+	if ((why = ident_screen(&s, &n)) != NULL)
 	{
-		met_set_invalid(r, "empty, or a missing-value token (NA, N/A, -, ...)");
-		return;
-	}
-	if (ident_has_control(s, n))
-	{
-		met_set_invalid(r, "contains control characters");
-		return;
-	}
-	if (!ident_utf8_valid(s, n))
-	{
-		met_set_invalid(r, "not valid UTF-8");
+		met_set_invalid(r, why);
 		return;
 	}
 	if (n >= MET_WORK / 2)

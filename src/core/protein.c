@@ -36,7 +36,7 @@ static const char reason_decoy[] =
 	"decoy: a reversed or decoy database entry (REV__, rev_, DECOY_, XXX_); not a real protein";
 static const char reason_contaminant[] =
 	"contaminant: a common-contaminant entry (CON__, contam_); not a protein of the sample";
-static const char reason_empty[] = "empty, or a missing-value token (NA, N/A, -, ...)";
+static const char reason_empty[] = IDENT_REASON_EMPTY;
 
 static void
 set_invalid(prot_res *r, const char *why)
@@ -492,6 +492,7 @@ prot_single(const char *s, size_t len, bool prefixes, prot_res *r)
 static void
 prot_cell(const char *name, size_t len, prot_res *r)
 {
+	const char *why;
 	const char *s = name;
 	size_t		n = (name == NULL) ? 0 : len;
 	size_t		start = 0;
@@ -504,20 +505,9 @@ prot_cell(const char *name, size_t len, prot_res *r)
 	const char *first_bad = NULL;
 	prot_res	m;
 
-	ident_trim(&s, &n);
-	if (n == 0 || ident_is_missing(s, n))
+	if ((why = ident_screen(&s, &n)) != NULL)
 	{
-		set_invalid(r, reason_empty);
-		return;
-	}
-	if (ident_has_control(s, n))
-	{
-		set_invalid(r, "contains control characters");
-		return;
-	}
-	if (!ident_utf8_valid(s, n))
-	{
-		set_invalid(r, "not valid UTF-8");
+		set_invalid(r, why);
 		return;
 	}
 	if (memchr(s, ';', n) == NULL)
