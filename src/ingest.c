@@ -74,6 +74,18 @@ options_arg(FunctionCallInfo fcinfo, int argno)
 	return j;
 }
 
+/* The rule of COPY FROM a file: superuser or pg_read_server_files. */
+void
+ingest_require_file_privilege(const char *hint)
+{
+	if (!superuser() && !has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to read server files"),
+				 errdetail("Only superusers and roles with privileges of pg_read_server_files may read a file on the server."),
+				 errhint("%s", hint)));
+}
+
 PG_FUNCTION_INFO_V1(amprenta_ingest_file);
 Datum
 amprenta_ingest_file(PG_FUNCTION_ARGS)
@@ -86,14 +98,8 @@ amprenta_ingest_file(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("path must not be NULL")));
 
-	/* The rule of COPY FROM a file. */
-	if (!superuser() && !has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to read server files"),
-				 errdetail("Only superusers and roles with privileges of pg_read_server_files may ingest a file on the server."),
-				 errhint("Send the content from the client with amprenta_ingest_text(content, filename); in psql: "
-						 "\\set content `cat file.csv` then SELECT amprenta.amprenta_ingest_text(:'content', 'file.csv').")));
+	ingest_require_file_privilege("Send the content from the client with amprenta_ingest_text(content, filename); in psql: "
+								  "\\set content `cat file.csv` then SELECT amprenta.amprenta_ingest_text(:'content', 'file.csv').");
 
 	path = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	canonicalize_path(path);

@@ -76,6 +76,8 @@ extern void ingest_source_rewind(IngestSource *src);
 extern size_t ingest_source_read(IngestSource *src, const char **buf, char *scratch);
 extern void ingest_source_close(IngestSource *src);
 
+extern void ingest_require_file_privilege(const char *hint);
+
 /* ingest_run.c: does both passes and returns the dataset id. */
 extern pg_uuid_t *ingest_run(IngestSource *src, omics_kind requested, IngestOptions *opts);
 

@@ -7,193 +7,90 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/uuid.h"
 
 #include "ingest.h"
+#include "options.h"
 
 static const char *const valid_keys =
 	"name, description, program_id, experiment_id, organism, disease, sample_type, "
 	"feature_column, layout, delimiter, notion_page_id";
 
-static char *
-jsonb_value_text(JsonbValue *v)
+static bool
+take_option(const char *key, JsonbValue *v, void *arg)
 {
-	return pnstrdup(v->val.string.val, v->val.string.len);
-}
+	IngestOptions *opts = (IngestOptions *) arg;
 
-static void
-option_type_error(const char *key, const char *expected)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("option \"%s\" must be %s", key, expected)));
-}
-
-static char *
-option_string(const char *key, JsonbValue *v)
-{
-	if (v->type != jbvString)
-		option_type_error(key, "a string");
-	return jsonb_value_text(v);
-}
-
-/* A string or an array of strings, as a List of char *. */
-static List *
-option_string_list(const char *key, JsonbValue *v)
-{
-	List	   *result = NIL;
-	JsonbIteratorToken tok;
-	JsonbValue	elem;
-
-	if (v->type == jbvString)
-		return list_make1(jsonb_value_text(v));
-	if (v->type != jbvBinary)
-		option_type_error(key, "a string or an array of strings");
-
-	/* Walk the nested container. */
+	if (strcmp(key, "name") == 0)
+		opts->name = option_string(key, v);
+	else if (strcmp(key, "description") == 0)
+		opts->description = option_string(key, v);
+	else if (strcmp(key, "organism") == 0)
+		opts->organism = option_string_list(key, v);
+	else if (strcmp(key, "disease") == 0)
+		opts->disease = option_string_list(key, v);
+	else if (strcmp(key, "sample_type") == 0)
+		opts->sample_type = option_string_list(key, v);
+	else if (strcmp(key, "program_id") == 0)
 	{
-		JsonbIterator *sub = JsonbIteratorInit(v->val.binary.data);
-
-		tok = JsonbIteratorNext(&sub, &elem, true);
-		if (tok != WJB_BEGIN_ARRAY)
-			option_type_error(key, "a string or an array of strings");
-		while ((tok = JsonbIteratorNext(&sub, &elem, true)) != WJB_DONE)
-		{
-			if (tok == WJB_ELEM)
-			{
-				if (elem.type != jbvString)
-					option_type_error(key, "a string or an array of strings");
-				result = lappend(result, jsonb_value_text(&elem));
-			}
-		}
+		option_uuid(key, v, &opts->program_id);
+		opts->has_program = true;
 	}
-	return result;
-}
-
-static void
-option_uuid(const char *key, JsonbValue *v, pg_uuid_t *out)
-{
-	char	   *s = option_string(key, v);
-	Datum		d;
-	int			hex = 0;
-
-	/* Check the form here, so the error names the option. */
-	for (const char *p = s; *p; p++)
+	else if (strcmp(key, "experiment_id") == 0)
 	{
-		if (isxdigit((unsigned char) *p))
-			hex++;
-		else if (*p != '-' && *p != '{' && *p != '}')
-			hex = -1000;
+		option_uuid(key, v, &opts->experiment_id);
+		opts->has_experiment = true;
 	}
-	if (hex != 32)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("option \"%s\" must be a uuid, not \"%s\"", key, s)));
+	else if (strcmp(key, "feature_column") == 0)
+		opts->feature_column = option_string(key, v);
+	else if (strcmp(key, "notion_page_id") == 0)
+		opts->notion_page_id = option_string(key, v);
+	else if (strcmp(key, "layout") == 0)
+	{
+		char	   *s = option_string(key, v);
+		int			l = layout_from_name(s);
 
-	d = DirectFunctionCall1(uuid_in, CStringGetDatum(s));
-	memcpy(out, DatumGetUUIDP(d), sizeof(pg_uuid_t));
+		if (l < 0 || l == LAYOUT_MWTAB || l == LAYOUT_MZTAB)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid layout \"%s\"", s),
+					 errhint("Valid layouts are: auto, results, matrix, long, maxquant, maf "
+							 "(mwTab and mzTab-M files are recognised from their content).")));
+		opts->layout = (ingest_layout) l;
+	}
+	else if (strcmp(key, "delimiter") == 0)
+	{
+		char	   *s = option_string(key, v);
+
+		if (strcmp(s, "\t") == 0 || pg_strcasecmp(s, "tab") == 0)
+			opts->delimiter = '\t';
+		else if (strcmp(s, ",") == 0 || pg_strcasecmp(s, "comma") == 0)
+			opts->delimiter = ',';
+		else if (strcmp(s, ";") == 0 || pg_strcasecmp(s, "semicolon") == 0)
+			opts->delimiter = ';';
+		else if (pg_strcasecmp(s, "auto") == 0)
+			opts->delimiter = 0;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid delimiter \"%s\"", s),
+					 errhint("Valid delimiters are: \"\\t\" (or \"tab\"), \",\" (or \"comma\"), \";\" (or \"semicolon\"), \"auto\".")));
+	}
+	else
+		return false;
+	return true;
 }
 
 void
 ingest_parse_options(Jsonb *options, IngestOptions *opts)
 {
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	v;
-	char	   *key = NULL;
-
 	memset(opts, 0, sizeof(*opts));
 	opts->raw = options;
 	opts->layout = LAYOUT_AUTO;
-
-	if (options == NULL)
-		return;
-	if (!JB_ROOT_IS_OBJECT(options))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("options must be a JSON object"),
-				 errhint("Valid keys are: %s.", valid_keys)));
-
-	it = JsonbIteratorInit(&options->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (tok == WJB_KEY)
-		{
-			key = jsonb_value_text(&v);
-			continue;
-		}
-		if (tok != WJB_VALUE || key == NULL)
-			continue;
-
-		if (v.type == jbvNull)
-			;					/* an explicit null means "not given" */
-		else if (strcmp(key, "name") == 0)
-			opts->name = option_string(key, &v);
-		else if (strcmp(key, "description") == 0)
-			opts->description = option_string(key, &v);
-		else if (strcmp(key, "organism") == 0)
-			opts->organism = option_string_list(key, &v);
-		else if (strcmp(key, "disease") == 0)
-			opts->disease = option_string_list(key, &v);
-		else if (strcmp(key, "sample_type") == 0)
-			opts->sample_type = option_string_list(key, &v);
-		else if (strcmp(key, "program_id") == 0)
-		{
-			option_uuid(key, &v, &opts->program_id);
-			opts->has_program = true;
-		}
-		else if (strcmp(key, "experiment_id") == 0)
-		{
-			option_uuid(key, &v, &opts->experiment_id);
-			opts->has_experiment = true;
-		}
-		else if (strcmp(key, "feature_column") == 0)
-			opts->feature_column = option_string(key, &v);
-		else if (strcmp(key, "notion_page_id") == 0)
-			opts->notion_page_id = option_string(key, &v);
-		else if (strcmp(key, "layout") == 0)
-		{
-			char	   *s = option_string(key, &v);
-			int			l = layout_from_name(s);
-
-			if (l < 0 || l == LAYOUT_MWTAB || l == LAYOUT_MZTAB)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid layout \"%s\"", s),
-						 errhint("Valid layouts are: auto, results, matrix, long, maxquant, maf "
-								 "(mwTab and mzTab-M files are recognised from their content).")));
-			opts->layout = (ingest_layout) l;
-		}
-		else if (strcmp(key, "delimiter") == 0)
-		{
-			char	   *s = option_string(key, &v);
-
-			if (strcmp(s, "\t") == 0 || pg_strcasecmp(s, "tab") == 0)
-				opts->delimiter = '\t';
-			else if (strcmp(s, ",") == 0 || pg_strcasecmp(s, "comma") == 0)
-				opts->delimiter = ',';
-			else if (strcmp(s, ";") == 0 || pg_strcasecmp(s, "semicolon") == 0)
-				opts->delimiter = ';';
-			else if (pg_strcasecmp(s, "auto") == 0)
-				opts->delimiter = 0;
-			else
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid delimiter \"%s\"", s),
-						 errhint("Valid delimiters are: \"\\t\" (or \"tab\"), \",\" (or \"comma\"), \";\" (or \"semicolon\"), \"auto\".")));
-		}
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown option \"%s\"", key),
-					 errhint("Valid keys are: %s.", valid_keys)));
-		key = NULL;
-	}
+	options_walk(options, valid_keys, take_option, opts);
 }
 
 static const char *const omics_names[] = {
