@@ -44,6 +44,13 @@ for src in "${targets[@]}"; do
 			{ printf '\x07'; head -c 65536 "$f"; } >"$corpus/seed-$(basename "$f")"
 		done
 	fi
+	# The signature reader's: the example signature files (two zero bytes:
+	# no header put in front, no stop, no allocation failure).
+	if [ "$name" = fuzz_signature_file ] && [ -z "$(ls -A "$corpus")" ]; then
+		for f in test/data/signatures/*.*; do
+			{ printf '\x00\x00'; cat "$f"; } >"$corpus/seed-$(basename "$f")"
+		done
+	fi
 	echo "== $name: ${SECONDS_EACH}s"
 	if ! "$bin" -max_total_time="$SECONDS_EACH" -print_final_stats=1 \
 		-artifact_prefix=build/fuzz/"$name"- "$corpus" >build/fuzz/"$name".log 2>&1; then
