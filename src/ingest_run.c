@@ -751,7 +751,10 @@ rank_cmp(const void *a, const void *b, void *arg)
 	return (ia > ib) - (ia < ib);
 }
 
-/* Rank 1 = largest key; rows without a key get no rank. */
+/*
+ * Rank 1 = largest key; equal keys share a rank and the next key skips
+ * (1, 1, 3), so the scorer can recover ties; rows without a key get no rank.
+ */
 static int32 *
 compute_ranks(const double *keys, int64 n)
 {
@@ -776,8 +779,10 @@ compute_ranks(const double *keys, int64 n)
 		return NULL;
 	}
 	qsort_arg(order, m, sizeof(int64), rank_cmp, (void *) keys);
+	/* Competition ranking: equal keys share the best rank (1, 1, 3). */
 	for (int64 r = 0; r < m; r++)
-		ranks[order[r]] = (int32) (r + 1);
+		ranks[order[r]] = (r > 0 && keys[order[r]] == keys[order[r - 1]])
+			? ranks[order[r - 1]] : (int32) (r + 1);
 	pfree(order);
 	return ranks;
 }

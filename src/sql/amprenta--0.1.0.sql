@@ -206,7 +206,9 @@ CREATE TABLE amprenta.dataset_features (
 	sample_values	float4[],
 	rank			integer CHECK (rank IS NULL OR rank > 0),
 	PRIMARY KEY (dataset_id, ordinal),
-	UNIQUE (feature_id, dataset_id),
+	-- The scorer reads a feature's values across datasets from this index
+	-- alone (index-only), never from the scattered heap rows.
+	UNIQUE (feature_id, dataset_id) INCLUDE (statistic, log2_fold_change, adjusted_p_value, p_value, rank),
 	CHECK ((feature_id IS NULL) = (mapping IN ('unmapped', 'duplicate')))
 );
 COMMENT ON TABLE amprenta.dataset_features IS 'The numbers of a dataset: one row per data row of the file, linked to its feature.';
@@ -221,7 +223,7 @@ COMMENT ON COLUMN amprenta.dataset_features.p_value IS 'Nominal p-value.';
 COMMENT ON COLUMN amprenta.dataset_features.adjusted_p_value IS 'Multiple-testing adjusted p-value (FDR, q).';
 COMMENT ON COLUMN amprenta.dataset_features.abundance IS 'Single abundance or mean expression value, when that is what the file has.';
 COMMENT ON COLUMN amprenta.dataset_features.sample_values IS 'Per-sample values, aligned with datasets.sample_names; NULL elements are missing values.';
-COMMENT ON COLUMN amprenta.dataset_features.rank IS 'Rank within the dataset (1 = most increased), from the statistic or fold change.';
+COMMENT ON COLUMN amprenta.dataset_features.rank IS 'Rank within the dataset (1 = most increased; ties share the best rank), from the statistic, else the fold change, else the mean of the sample values.';
 
 CREATE TABLE amprenta.signatures (
 	id				uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -955,6 +957,11 @@ CREATE FUNCTION amprenta.amprenta_normalize_explain(
 COMMENT ON FUNCTION amprenta.amprenta_normalize_explain(text, amprenta.feature_type) IS
 	'Why a name normalizes as it does: the feature type used (inferred when NULL), the result, the status (ok, repaired, ambiguous, invalid) and the reason.';
 
+-- Signature scoring matches a lipid component to dataset lipids written at
+-- another level through their common species (needs the normalizer above).
+CREATE INDEX features_lipid_species_idx ON amprenta.features
+	(amprenta.amprenta_normalize_lipid(normalized_name, 'species')) WHERE feature_type = 'lipid';
+
 -------------------------------------------------------------------------------
 -- Ingestion
 -------------------------------------------------------------------------------
@@ -974,6 +981,130 @@ CREATE FUNCTION amprenta.amprenta_ingest_text(
 	LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION amprenta.amprenta_ingest_text(text, text, amprenta.omics_type, jsonb) IS
 	'Ingests the content of an omics result file sent by the client; filename names the dataset. Same rules as amprenta_ingest_file.';
+
+-------------------------------------------------------------------------------
+-- Signatures and scoring
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION amprenta.amprenta_create_signature(
+	name text, components jsonb, options jsonb DEFAULT '{}')
+	RETURNS uuid
+	AS 'MODULE_PATHNAME', 'amprenta_create_signature'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta.amprenta_create_signature(text, jsonb, jsonb) IS
+	'Creates a signature from a JSON array of {feature, feature_type, direction, weight} and returns its id; the same name and components again return the same id.';
+
+CREATE FUNCTION amprenta.amprenta_ingest_signature_file(path text, options jsonb DEFAULT '{}')
+	RETURNS uuid
+	AS 'MODULE_PATHNAME', 'amprenta_ingest_signature_file'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta.amprenta_ingest_signature_file(text, jsonb) IS
+	'Creates a signature from a TSV or CSV file on the server (superuser or pg_read_server_files) and returns its id; a file holding several signatures needs options.signature.';
+
+CREATE FUNCTION amprenta.amprenta_ingest_signature_files(path text, options jsonb DEFAULT '{}')
+	RETURNS TABLE (signature_name text, signature_id uuid)
+	AS 'MODULE_PATHNAME', 'amprenta_ingest_signature_files'
+	LANGUAGE C VOLATILE ROWS 10;
+COMMENT ON FUNCTION amprenta.amprenta_ingest_signature_files(text, jsonb) IS
+	'Creates one signature per signature_name of a discovery export (or the one signature of a plain file) and returns each name and id.';
+
+CREATE TYPE amprenta.signature_score AS (
+	signature_id	uuid,
+	dataset_id		uuid,
+	method			text,
+	score			float8,
+	p_value			float8,
+	matched			integer,
+	total			integer,
+	concordant		integer,
+	discordant		integer,
+	coverage		float8,
+	up_score		float8,
+	down_score		float8,
+	layers			jsonb,
+	matches			jsonb
+);
+COMMENT ON TYPE amprenta.signature_score IS
+	'One signature scored against one dataset: score, p-value, counts, coverage, up/down parts, per-layer breakdown and the matches chosen.';
+
+CREATE FUNCTION amprenta.amprenta_score_signature(
+	signature_id uuid, dataset_id uuid, options jsonb DEFAULT '{}')
+	RETURNS amprenta.signature_score
+	AS 'MODULE_PATHNAME', 'amprenta_score_signature_one'
+	LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION amprenta.amprenta_score_signature(uuid, uuid, jsonb) IS
+	'Scores a signature against one dataset (options: method concordance|rank|ks|legacy, alpha, permutations, seed, details).';
+
+CREATE FUNCTION amprenta.amprenta_score_signature(signature_id uuid, options jsonb DEFAULT '{}')
+	RETURNS SETOF amprenta.signature_score
+	AS 'MODULE_PATHNAME', 'amprenta_score_signature_all'
+	LANGUAGE C STABLE STRICT ROWS 1000;
+COMMENT ON FUNCTION amprenta.amprenta_score_signature(uuid, jsonb) IS
+	'Scores a signature against every dataset, best first (same options as the one-dataset form).';
+
+CREATE FUNCTION amprenta.amprenta_refresh_scores(signature_id uuid DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'amprenta_refresh_scores'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta.amprenta_refresh_scores(uuid) IS
+	'Recomputes the concordance score of one signature (NULL = every signature) against every dataset into dataset_signature_scores; returns the rows written.';
+
+CREATE VIEW amprenta.signature_leaderboard AS
+SELECT r.signature_id,
+	   g.name AS signature_name,
+	   r.method,
+	   r.position,
+	   r.dataset_id,
+	   d.name AS dataset_name,
+	   d.omics_type,
+	   d.disease,
+	   r.score,
+	   r.p_value,
+	   -- Benjamini-Hochberg: the smallest p * m / i over this p and every
+	   -- larger one, among the datasets scored with the same signature and
+	   -- method.
+	   CASE WHEN r.p_value IS NOT NULL THEN
+		   least(1, min(r.bh) OVER (PARTITION BY r.signature_id, r.method ORDER BY r.p_order DESC
+									ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
+	   END AS q_value,
+	   r.matched,
+	   r.total,
+	   r.coverage,
+	   r.concordant,
+	   r.discordant,
+	   r.layers,
+	   r.computed_at
+  FROM (SELECT s.*,
+			   rank() OVER (PARTITION BY s.signature_id, s.method
+							ORDER BY s.score DESC NULLS LAST) AS position,
+			   row_number() OVER w_p AS p_order,
+			   s.p_value * count(s.p_value) OVER (PARTITION BY s.signature_id, s.method)
+				   / row_number() OVER w_p AS bh
+		  FROM amprenta.dataset_signature_scores s
+		WINDOW w_p AS (PARTITION BY s.signature_id, s.method
+					   ORDER BY s.p_value NULLS LAST, s.dataset_id)) r
+  JOIN amprenta.signatures g ON g.id = r.signature_id
+  JOIN amprenta.datasets d ON d.id = r.dataset_id;
+COMMENT ON VIEW amprenta.signature_leaderboard IS
+	'Materialized signature scores with names, position per signature and method (1 = best), and Benjamini-Hochberg q-values; refreshed by amprenta_refresh_scores().';
+COMMENT ON COLUMN amprenta.signature_leaderboard.signature_id IS 'The signature.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.signature_name IS 'Its name.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.method IS 'Scoring method.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.position IS 'Rank of the dataset among those scored with this signature and method (1 = best; ties share).';
+COMMENT ON COLUMN amprenta.signature_leaderboard.dataset_id IS 'The dataset.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.dataset_name IS 'Its name.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.omics_type IS 'Its omics type.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.disease IS 'Its diseases.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.score IS 'The score; NULL when nothing could be matched.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.p_value IS 'p-value of the score.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.q_value IS 'Benjamini-Hochberg adjusted p-value over the datasets scored with this signature and method.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.matched IS 'Components found in the dataset.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.total IS 'Components of the dataset''s feature types.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.coverage IS 'matched / total.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.concordant IS 'Matched components whose direction agrees.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.discordant IS 'Matched components whose direction disagrees.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.layers IS 'Per omics layer: score, matched, total, weight.';
+COMMENT ON COLUMN amprenta.signature_leaderboard.computed_at IS 'When the score was computed.';
 
 -------------------------------------------------------------------------------
 -- Roles and privileges
@@ -1017,7 +1148,9 @@ GRANT EXECUTE ON FUNCTION
 	amprenta.amprenta_normalize_metabolite(text),
 	amprenta.amprenta_normalize_feature(text, amprenta.feature_type),
 	amprenta.amprenta_infer_feature_type(text),
-	amprenta.amprenta_normalize_explain(text, amprenta.feature_type)
+	amprenta.amprenta_normalize_explain(text, amprenta.feature_type),
+	amprenta.amprenta_score_signature(uuid, uuid, jsonb),
+	amprenta.amprenta_score_signature(uuid, jsonb)
 	TO amprenta_reader;
 
 -- Writers change research data; the sync machinery stays with admins.
@@ -1035,7 +1168,11 @@ GRANT INSERT, UPDATE, DELETE ON
 
 GRANT EXECUTE ON FUNCTION
 	amprenta.amprenta_ingest_file(text, amprenta.omics_type, jsonb),
-	amprenta.amprenta_ingest_text(text, text, amprenta.omics_type, jsonb)
+	amprenta.amprenta_ingest_text(text, text, amprenta.omics_type, jsonb),
+	amprenta.amprenta_create_signature(text, jsonb, jsonb),
+	amprenta.amprenta_ingest_signature_file(text, jsonb),
+	amprenta.amprenta_ingest_signature_files(text, jsonb),
+	amprenta.amprenta_refresh_scores(uuid)
 	TO amprenta_writer;
 
 -- Admins configure and repair sync.

@@ -1,0 +1,150 @@
+-- Scoring signatures against datasets: the four methods with their
+-- reference values, lipid level roll-up, p-values, the every-dataset form,
+-- materialization and the leaderboard, and bad or thin input.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set data :abs_srcdir '/test/data/signatures/'
+
+CREATE FUNCTION pg_temp.try(sql text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	st text; msg text; hnt text;
+BEGIN
+	EXECUTE sql;
+	RETURN NEXT 'no error';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hnt = PG_EXCEPTION_HINT;
+	RETURN NEXT st || ': ' || regexp_replace(msg, '[0-9a-f]{8}-[0-9a-f-]{27}', '<uuid>');
+	IF hnt <> '' THEN RETURN NEXT 'HINT: ' || hnt; END IF;
+END $$;
+
+-- singscore reference (Foroutan et al. 2018; the R package's tests):
+-- expression (1, 2, 5, 5); ranks ascending with ties at the minimum.
+SELECT amprenta.amprenta_ingest_text(E'gene,log2FoldChange,stat,pvalue,padj\nTP53,0.1,1,0.5,0.6\nBRCA1,0.2,2,0.4,0.5\nEGFR,0.5,5,0.01,0.02\nMYC,0.5,5,0.01,0.02\n',
+	'four_genes.csv', 'transcriptomics') AS four \gset
+SELECT df.raw_name, df.statistic, df.rank FROM amprenta.dataset_features df
+ WHERE df.dataset_id = :'four' ORDER BY df.ordinal;
+SELECT amprenta.amprenta_create_signature('up 3,4', '[{"feature": "EGFR", "direction": "up"}, {"feature": "MYC", "direction": "up"}]') AS s_up \gset
+SELECT amprenta.amprenta_create_signature('up 3,4 down 1', '[{"feature": "EGFR", "direction": "up"}, {"feature": "MYC", "direction": "up"},
+	{"feature": "TP53", "direction": "down"}]') AS s_updown \gset
+SELECT method, score, up_score, down_score, matched, total
+  FROM amprenta.amprenta_score_signature(:'s_up', :'four', '{"method": "rank"}');
+SELECT method, score, up_score, down_score, matched, total
+  FROM amprenta.amprenta_score_signature(:'s_updown', :'four', '{"method": "rank"}');
+-- Analytic p of the rank score: a normal approximation, in (0, 1].
+SELECT p_value > 0 AND p_value <= 1 AS rank_p_in_range
+  FROM amprenta.amprenta_score_signature(:'s_updown', :'four', '{"method": "rank"}');
+
+-- Lamb 2006 connectivity score, hand example: N = 10, up tags at positions
+-- {1, 2}, down tags at {9, 10} -> ks_up 0.8, ks_down -0.9, s = 1.7.
+SELECT amprenta.amprenta_ingest_text(E'gene,log2FoldChange,stat,pvalue,padj\n'
+	'TP53,1,10,0.001,0.01\nBRCA1,1,9,0.001,0.01\nEGFR,1,8,0.001,0.01\nMYC,1,7,0.001,0.01\nKRAS,1,6,0.001,0.01\n'
+	'PTEN,1,5,0.2,0.3\nAKT1,1,4,0.2,0.3\nGAPDH,1,3,0.2,0.3\nACTB,1,2,0.2,0.3\nSOD1,1,1,0.2,0.3\n',
+	'ten_genes.csv', 'transcriptomics') AS ten \gset
+SELECT amprenta.amprenta_create_signature('ks example', '[{"feature": "TP53", "direction": "up"}, {"feature": "BRCA1", "direction": "up"},
+	{"feature": "ACTB", "direction": "down"}, {"feature": "SOD1", "direction": "down"}]') AS s_ks \gset
+SELECT method, round(score::numeric, 12) AS score, round(up_score::numeric, 12) AS ks_up,
+       round(down_score::numeric, 12) AS ks_down, p_value
+  FROM amprenta.amprenta_score_signature(:'s_ks', :'ten', '{"method": "ks"}');
+
+-- Concordance: Σ w·d·sign(x) / Σ w over matched components; the sign test
+-- gives the analytic p (10 of 10 concordant: 2/1024).
+SELECT amprenta.amprenta_create_signature('all up', '[{"feature": "TP53", "direction": "up"}, {"feature": "BRCA1", "direction": "up"},
+	{"feature": "EGFR", "direction": "up"}, {"feature": "MYC", "direction": "up"}, {"feature": "KRAS", "direction": "up"},
+	{"feature": "PTEN", "direction": "up"}, {"feature": "AKT1", "direction": "up"}, {"feature": "GAPDH", "direction": "up"},
+	{"feature": "ACTB", "direction": "up"}, {"feature": "SOD1", "direction": "up", "weight": 3}]') AS s_allup \gset
+SELECT method, score, p_value, matched, total, concordant, discordant, coverage, layers
+  FROM amprenta.amprenta_score_signature(:'s_allup', :'ten'::uuid);
+SELECT score, concordant, discordant FROM amprenta.amprenta_score_signature(:'s_ks', :'ten'::uuid);
+-- alpha: only features with adjusted p <= alpha carry a sign.
+SELECT score, concordant, discordant FROM amprenta.amprenta_score_signature(:'s_allup', :'ten', '{"alpha": 0.05}');
+-- legacy: (Σ w·m / Σ w + 1) / 2 over every component.
+SELECT method, score FROM amprenta.amprenta_score_signature(:'s_ks', :'ten', '{"method": "legacy"}');
+
+-- Permutation p-values: (1 + extreme) / (1 + permutations), reproducible by seed.
+SELECT a.p_value = b.p_value AS same_seed_same_p,
+       a.p_value > 0 AND a.p_value <= 1 AS in_range,
+       (a.p_value * 2001) = round(a.p_value * 2001) AS counts_permutations
+  FROM amprenta.amprenta_score_signature(:'s_ks', :'ten', '{"method": "ks", "permutations": 2000, "seed": 7}') a,
+       amprenta.amprenta_score_signature(:'s_ks', :'ten', '{"method": "ks", "permutations": 2000, "seed": 7}') b;
+-- With all of a dataset's rows matched every draw is the same set: p = 1.
+SELECT p_value FROM amprenta.amprenta_score_signature(:'s_allup', :'ten', '{"permutations": 999, "seed": 1}');
+-- 200 genes with statistics from -99 to 100; the ten largest, all "up":
+-- no random draw of ten does as well, so p = 1 / (1 + permutations).
+SELECT amprenta.amprenta_ingest_text(E'gene,stat\n' || string_agg(format('ENSG%s,%s', lpad(i::text, 11, '0'), i - 100), E'\n'),
+	'two_hundred.csv', 'transcriptomics') AS twohundred
+  FROM generate_series(1, 200) i \gset
+SELECT amprenta.amprenta_create_signature('top ten',
+	(SELECT jsonb_agg(jsonb_build_object('feature', format('ENSG%s', lpad(i::text, 11, '0')), 'direction', 'up'))
+	   FROM generate_series(191, 200) i)) AS s_top \gset
+SELECT score, p_value, p_value = 1.0 / 1000 AS p_is_one_over_1000
+  FROM amprenta.amprenta_score_signature(:'s_top', :'twohundred', '{"method": "ks", "permutations": 999, "seed": 3}');
+SELECT score, p_value FROM amprenta.amprenta_score_signature(:'s_top', :'twohundred', '{"method": "rank"}');
+
+-- Lipids: the original's six ceramides (sn-position) against a dataset that
+-- reports species; they meet at species level, and an exact name wins.
+\set f :data 'ALS-CSF-Core-6Ceramides.tsv'
+SELECT amprenta.amprenta_ingest_signature_file(:'f') AS als \gset
+SELECT amprenta.amprenta_ingest_text(E'lipid,log2FC,t,P.Value,adj.P.Val\n'
+	'Cer 34:1;O2,1.2,4.1,0.0001,0.001\nCer 36:1;O2,0.8,3.0,0.001,0.01\nCer 42:1;O2,0.9,3.3,0.001,0.01\n'
+	'Cer 42:2;O2,0.4,1.1,0.2,0.3\nSM 34:1;O2,-0.7,-2.5,0.01,0.04\nSM 36:1;O2,-0.5,-2.0,0.04,0.09\n'
+	'PC 34:1,0.1,0.2,0.8,0.9\n', 'als_species.csv', 'lipidomics') AS als_species \gset
+SELECT score, matched, total, concordant, discordant, coverage
+  FROM amprenta.amprenta_score_signature(:'als', :'als_species'::uuid);
+SELECT m->>'component' AS component, m->>'feature' AS feature, m->>'match' AS match
+  FROM amprenta.amprenta_score_signature(:'als', :'als_species'::uuid) s, jsonb_array_elements(s.matches) m ORDER BY 1;
+SELECT amprenta.amprenta_ingest_text(E'lipid,log2FC,t,P.Value,adj.P.Val\n'
+	'Cer 34:1;O2,-1.2,-4.1,0.0001,0.001\nCer 18:1;O2/16:0,1.5,5.0,0.0001,0.001\n',
+	'als_both_levels.csv', 'lipidomics') AS als_both \gset
+SELECT m->>'component' AS component, m->>'feature' AS feature, m->>'match' AS match, m->>'x' AS x
+  FROM amprenta.amprenta_score_signature(:'als', :'als_both'::uuid) s, jsonb_array_elements(s.matches) m
+ WHERE m->>'feature' IS NOT NULL;
+SELECT method, score FROM amprenta.amprenta_score_signature(:'als', :'als_species', '{"method": "legacy"}');
+
+-- A signature with no component of the dataset's feature types: a row with
+-- NULL score and coverage 0, not an error.
+SELECT score, p_value, matched, total, coverage, layers
+  FROM amprenta.amprenta_score_signature(:'s_up', :'als_species'::uuid);
+
+-- Every dataset, best first; datasets the signature cannot score come last.
+SELECT d.name, s.score, s.matched, s.total, s.matches IS NULL AS no_details
+  FROM amprenta.amprenta_score_signature(:'als') s JOIN amprenta.datasets d ON d.id = s.dataset_id;
+SELECT count(*) = (SELECT count(*) FROM amprenta.datasets) AS every_dataset
+  FROM amprenta.amprenta_score_signature(:'s_ks', options => '{"method": "rank"}');
+SELECT d.name, round(s.score::numeric, 12) AS score FROM amprenta.amprenta_score_signature(:'s_ks', '{"method": "ks", "details": true}'::jsonb) s
+  JOIN amprenta.datasets d ON d.id = s.dataset_id WHERE s.matches IS NOT NULL;
+-- The two forms agree.
+SELECT bool_and(a.score IS NOT DISTINCT FROM b.score AND a.p_value IS NOT DISTINCT FROM b.p_value
+                AND a.layers = b.layers) AS forms_agree
+  FROM amprenta.amprenta_score_signature(:'als') a,
+       LATERAL amprenta.amprenta_score_signature(:'als', a.dataset_id, '{"details": false}') b;
+
+-- Materialized scores and the leaderboard.
+SELECT amprenta.amprenta_refresh_scores(:'als') AS written;
+SELECT amprenta.amprenta_refresh_scores() = (SELECT count(*) FROM amprenta.signatures) * (SELECT count(*) FROM amprenta.datasets)
+	AS every_pair;
+SELECT count(*) = (SELECT count(*) FROM amprenta.signatures) * (SELECT count(*) FROM amprenta.datasets) AS stored_once
+  FROM amprenta.dataset_signature_scores;
+SELECT position, dataset_name, round(score::numeric, 4) AS score, p_value IS NOT NULL AS has_p,
+       q_value >= p_value AS q_not_below_p, matched, total
+  FROM amprenta.signature_leaderboard WHERE signature_name = 'ALS-CSF-Core-6Ceramides' ORDER BY position, dataset_name;
+-- q-values: Benjamini-Hochberg, monotone in p.
+SELECT bool_and(q_value IS NULL OR (q_value >= p_value AND q_value <= 1)) AS q_valid
+  FROM amprenta.signature_leaderboard;
+
+-- Bad or thin input.
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_score_signature(%L, %L::uuid)', gen_random_uuid(), :'four'));
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_score_signature(%L, %L::uuid)', :'als', gen_random_uuid()));
+-- Two quoted literals could be (signature, dataset) or (signature, options).
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_score_signature(%L, %L)', :'als', :'four'));
+SELECT pg_temp.try(format('SELECT * FROM amprenta.amprenta_score_signature(%L::uuid)', gen_random_uuid()));
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_refresh_scores(%L)', gen_random_uuid()));
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_score_signature(%L, %L, ''{"method": "gsea"}'')', :'als', :'four'));
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_score_signature(%L, %L, ''{"alpha": 0}'')', :'als', :'four'));
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_score_signature(%L, %L, ''{"permutations": 2.5}'')', :'als', :'four'));
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_score_signature(%L, %L, ''{"permutations": 100000000}'')', :'als', :'four'));
+SELECT pg_temp.try(format('SELECT amprenta.amprenta_score_signature(%L, %L, ''{"top": 5}'')', :'als', :'four'));
+
+-- Readers score; only writers materialize.
+SET ROLE amprenta_reader;
+SELECT score IS NOT NULL AS reader_scores FROM amprenta.amprenta_score_signature(:'als', :'als_species'::uuid);
+SELECT pg_temp.try('SELECT amprenta.amprenta_refresh_scores()');
+RESET ROLE;

@@ -1,0 +1,382 @@
+/*
+ * score_data.c - the dataset values the scorer reads (score_data.h).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/itup.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/visibilitymap.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_index.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "ingest.h"
+#include "ingest_store.h"
+#include "score_data.h"
+
+/* Heap columns read, in the order of the covering index's INCLUDE list. */
+enum
+{
+	COL_FEATURE = 0, COL_DATASET, COL_STAT, COL_LFC, COL_PADJ, COL_P, COL_RANK, NCOLS
+};
+static const char *const col_names[NCOLS] = {
+	"feature_id", "dataset_id", "statistic", "log2_fold_change",
+	"adjusted_p_value", "p_value", "rank"
+};
+
+struct ScoreReader
+{
+	Relation	heap;
+	Relation	index;			/* (feature_id, dataset_id) INCLUDE (...) */
+	Relation	pkey;			/* (dataset_id, ordinal) */
+	Snapshot	snapshot;
+	Buffer		vmbuf;
+	TupleTableSlot *slot;
+	AttrNumber	att[NCOLS];		/* heap attribute numbers */
+	IndexScanDesc probe;
+};
+
+struct ScoreStream
+{
+	ScoreReader *r;
+	IndexScanDesc scan;
+	ScanKeyData key;
+};
+
+static IndexScanDesc
+begin_scan(ScoreReader *r, Relation index, int nkeys)
+{
+	IndexScanDesc scan;
+
+#if PG_VERSION_NUM >= 180000
+	scan = index_beginscan(r->heap, index, r->snapshot, NULL, nkeys, 0);
+#else
+	scan = index_beginscan(r->heap, index, r->snapshot, nkeys, 0);
+#endif
+	return scan;
+}
+
+/* The covering index, found by its columns rather than its name. */
+static Oid
+find_covering_index(ScoreReader *r)
+{
+	List	   *indexes = RelationGetIndexList(r->heap);
+	ListCell   *lc;
+	Oid			found = InvalidOid;
+
+	foreach(lc, indexes)
+	{
+		Relation	ix = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index form = ix->rd_index;
+		bool		ok = form->indisunique && form->indnkeyatts == 2 && form->indnatts == NCOLS &&
+			RelationGetIndexExpressions(ix) == NIL && RelationGetIndexPredicate(ix) == NIL;
+
+		for (int i = 0; ok && i < NCOLS; i++)
+			ok = form->indkey.values[i] == r->att[i];
+		index_close(ix, AccessShareLock);
+		if (ok)
+		{
+			found = lfirst_oid(lc);
+			break;
+		}
+	}
+	list_free(indexes);
+	if (!OidIsValid(found))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("amprenta.dataset_features lacks its index on (feature_id, dataset_id) "
+						"INCLUDE (statistic, log2_fold_change, adjusted_p_value, p_value, rank)"),
+				 errhint("Reinstall the extension, or recreate the unique constraint as the install script defines it.")));
+	return found;
+}
+
+ScoreReader *
+score_reader_open(void)
+{
+	ScoreReader *r = palloc0(sizeof(ScoreReader));
+	Oid			nsp = get_namespace_oid("amprenta", false);
+	Oid			relid = get_relname_relid("dataset_features", nsp);
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "amprenta.dataset_features does not exist");
+	r->heap = table_open(relid, AccessShareLock);
+	for (int i = 0; i < NCOLS; i++)
+		r->att[i] = (AttrNumber) store_attnum(r->heap, col_names[i]) + 1;
+	r->index = index_open(find_covering_index(r), AccessShareLock);
+	r->pkey = index_open(RelationGetPrimaryKeyIndex(r->heap), AccessShareLock);
+	r->snapshot = GetActiveSnapshot();
+	r->vmbuf = InvalidBuffer;
+	r->slot = table_slot_create(r->heap, NULL);
+	r->probe = NULL;
+	return r;
+}
+
+void
+score_reader_close(ScoreReader *r)
+{
+	if (r->probe)
+		index_endscan(r->probe);
+	if (BufferIsValid(r->vmbuf))
+		ReleaseBuffer(r->vmbuf);
+	ExecDropSingleTupleTableSlot(r->slot);
+	index_close(r->pkey, AccessShareLock);
+	index_close(r->index, AccessShareLock);
+	table_close(r->heap, AccessShareLock);
+	pfree(r);
+}
+
+static double
+num_or_nan(Datum d, bool isnull)
+{
+	return isnull ? NAN : DatumGetFloat8(d);
+}
+
+/*
+ * The next visible entry of an index-only scan of the covering index:
+ * values from the index tuple, the heap visited only for pages the
+ * visibility map does not vouch for (as an index-only scan node does).
+ */
+static bool
+next_entry(ScoreReader *r, IndexScanDesc scan, pg_uuid_t *dataset, ScoreValue *out)
+{
+	ItemPointer tid;
+
+	while ((tid = index_getnext_tid(scan, ForwardScanDirection)) != NULL)
+	{
+		Datum		v[NCOLS];
+		bool		n[NCOLS];
+
+		if (!VM_ALL_VISIBLE(r->heap, ItemPointerGetBlockNumber(tid), &r->vmbuf))
+		{
+			if (!index_fetch_heap(scan, r->slot))
+				continue;
+			ExecClearTuple(r->slot);
+		}
+		index_deform_tuple(scan->xs_itup, scan->xs_itupdesc, v, n);
+		if (dataset)
+			memcpy(dataset, DatumGetUUIDP(v[COL_DATASET]), sizeof(pg_uuid_t));
+		out->x = !n[COL_STAT] ? DatumGetFloat8(v[COL_STAT]) : num_or_nan(v[COL_LFC], n[COL_LFC]);
+		out->p = !n[COL_PADJ] ? DatumGetFloat8(v[COL_PADJ]) : num_or_nan(v[COL_P], n[COL_P]);
+		out->rank = n[COL_RANK] ? 0 : DatumGetInt32(v[COL_RANK]);
+		return true;
+	}
+	return false;
+}
+
+bool
+score_reader_probe(ScoreReader *r, const pg_uuid_t *feature, const pg_uuid_t *dataset,
+				   ScoreValue *out)
+{
+	ScanKeyData keys[2];
+
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(feature));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(dataset));
+	if (r->probe == NULL)
+	{
+		r->probe = begin_scan(r, r->index, 2);
+		r->probe->xs_want_itup = true;
+	}
+	index_rescan(r->probe, keys, 2, NULL, 0);
+	return next_entry(r, r->probe, NULL, out);
+}
+
+ScoreStream *
+score_stream_begin(ScoreReader *r, const pg_uuid_t *feature)
+{
+	ScoreStream *s = palloc(sizeof(ScoreStream));
+
+	s->r = r;
+	ScanKeyInit(&s->key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(feature));
+	s->scan = begin_scan(r, r->index, 1);
+	s->scan->xs_want_itup = true;
+	index_rescan(s->scan, &s->key, 1, NULL, 0);
+	return s;
+}
+
+bool
+score_stream_next(ScoreStream *s, pg_uuid_t *dataset, ScoreValue *out)
+{
+	return next_entry(s->r, s->scan, dataset, out);
+}
+
+void
+score_stream_end(ScoreStream *s)
+{
+	index_endscan(s->scan);
+	pfree(s);
+}
+
+/* ---- datasets ---- */
+
+static int
+dataset_cmp(const void *a, const void *b)
+{
+	return memcmp(((const ScoreDataset *) a)->id.data, ((const ScoreDataset *) b)->id.data, UUID_LEN);
+}
+
+static Datum
+omics_datum(const char *label, Oid typid)
+{
+	return DirectFunctionCall2(enum_in, CStringGetDatum(label), ObjectIdGetDatum(typid));
+}
+
+ScoreDataset *
+score_datasets(int64 *n)
+{
+	Oid			nsp = get_namespace_oid("amprenta", false);
+	Relation	rel = table_open(get_relname_relid("datasets", nsp), AccessShareLock);
+	TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	AttrNumber	att_id = (AttrNumber) store_attnum(rel, "id") + 1;
+	AttrNumber	att_omics = (AttrNumber) store_attnum(rel, "omics_type") + 1;
+	Oid			typid = TupleDescAttr(RelationGetDescr(rel), att_omics - 1)->atttypid;
+	Datum		labels[4];
+	int64		cap = 1024,
+				m = 0;
+	ScoreDataset *out = palloc(sizeof(ScoreDataset) * cap);
+
+	for (int k = 0; k < 4; k++)
+		labels[k] = omics_datum(omics_kind_name((omics_kind) k), typid);
+
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		id = slot_getattr(slot, att_id, &isnull);
+		Datum		om = slot_getattr(slot, att_omics, &isnull);
+
+		if (m == cap)
+		{
+			cap *= 2;
+			out = repalloc_huge(out, sizeof(ScoreDataset) * cap);
+		}
+		memcpy(&out[m].id, DatumGetUUIDP(id), sizeof(pg_uuid_t));
+		out[m].omics = -1;
+		for (int k = 0; k < 4; k++)
+			if (DatumGetObjectId(om) == DatumGetObjectId(labels[k]))
+				out[m].omics = k;
+		m++;
+		if ((m & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	qsort(out, m, sizeof(ScoreDataset), dataset_cmp);
+	*n = m;
+	return out;
+}
+
+int
+score_dataset_omics(const pg_uuid_t *id)
+{
+	Oid			argtype = UUIDOID;
+	Datum		arg = UUIDPGetDatum(id);
+	int			result = -1;
+	int			rc;
+
+	SPI_connect();
+	rc = SPI_execute_with_args("SELECT omics_type::text FROM amprenta.datasets WHERE id = $1",
+							   1, &argtype, &arg, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "looking up the dataset failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed > 0)
+		result = omics_kind_from_name(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+	SPI_finish();
+	return result;
+}
+
+/* ---- whole-dataset facts ---- */
+
+void
+score_dataset_rows(ScoreReader *r, const pg_uuid_t *dataset, bool want_pool,
+				   ScoreDatasetRows *out)
+{
+	IndexScanDesc scan = begin_scan(r, r->pkey, 1);
+	ScanKeyData key;
+	int64		cap = 1024,
+				m = 0;
+	ScoreValue *vals = palloc(sizeof(ScoreValue) * cap);
+	bool	   *linked = palloc(sizeof(bool) * cap);
+	int32		maxrank = 0;
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(dataset));
+	index_rescan(scan, &key, 1, NULL, 0);
+	while (index_getnext_slot(scan, ForwardScanDirection, r->slot))
+	{
+		bool		n[NCOLS];
+		Datum		v[NCOLS];
+
+		if (m == cap)
+		{
+			cap *= 2;
+			vals = repalloc_huge(vals, sizeof(ScoreValue) * cap);
+			linked = repalloc_huge(linked, sizeof(bool) * cap);
+		}
+		for (int i = 0; i < NCOLS; i++)
+			if (i != COL_DATASET)
+				v[i] = slot_getattr(r->slot, r->att[i], &n[i]);
+		linked[m] = !n[COL_FEATURE];
+		vals[m].x = !n[COL_STAT] ? DatumGetFloat8(v[COL_STAT]) : num_or_nan(v[COL_LFC], n[COL_LFC]);
+		vals[m].p = !n[COL_PADJ] ? DatumGetFloat8(v[COL_PADJ]) : num_or_nan(v[COL_P], n[COL_P]);
+		vals[m].rank = n[COL_RANK] ? 0 : DatumGetInt32(v[COL_RANK]);
+		maxrank = Max(maxrank, vals[m].rank);
+		m++;
+		if ((m & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	index_endscan(scan);
+
+	out->n_ranked = 0;
+	out->ties = palloc0(sizeof(int32) * (maxrank + 1));
+	for (int64 i = 0; i < m; i++)
+		if (vals[i].rank > 0)
+		{
+			out->ties[vals[i].rank]++;
+			out->n_ranked++;
+		}
+	/* Ranks written by hand may leave gaps or exceed N; keep them in 1..N. */
+	if (maxrank > out->n_ranked)
+		out->n_ranked = maxrank;
+
+	out->pool = NULL;
+	out->npool = 0;
+	if (want_pool)
+	{
+		out->pool = palloc(sizeof(score_obs) * Max(m, 1));
+		for (int64 i = 0; i < m; i++)
+			if (linked[i])
+				score_value_obs(&vals[i], out, &out->pool[out->npool++]);
+	}
+	pfree(vals);
+	pfree(linked);
+}
+
+void
+score_value_obs(const ScoreValue *v, const ScoreDatasetRows *rows, score_obs *obs)
+{
+	obs->x = v->x;
+	obs->p = v->p;
+	obs->rank_asc = 0;
+	obs->pos_desc = 0;
+	if (rows && v->rank > 0)
+	{
+		/* Rows above = rank - 1; rows tied = ties[rank]; ascending, ties -> min. */
+		obs->pos_desc = v->rank;
+		obs->rank_asc = (double) (rows->n_ranked - (v->rank - 1) - rows->ties[v->rank] + 1);
+	}
+}

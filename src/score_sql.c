@@ -1,0 +1,641 @@
+/*
+ * score_sql.c - amprenta_score_signature() (one dataset, every dataset) and
+ * amprenta_refresh_scores().
+ *
+ * The formulas live in src/core/score*.c; this file finds each component's
+ * match in a dataset, hands the numbers to the core and turns the result
+ * into an amprenta.signature_score row.  Scoring every dataset merges one
+ * index range per candidate feature in dataset order (score_data.c), so
+ * memory is bounded by the signature, not by the number of datasets, apart
+ * from the result rows themselves.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/binaryheap.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+#include "utils/uuid.h"
+
+#include "ingest.h"
+#include "options.h"
+#include "score.h"
+#include "score_data.h"
+#include "score_match.h"
+
+#define MAX_PERMUTATIONS 1000000
+
+static const char *const layer_names[SCORE_LAYERS] = {"gene", "protein", "metabolite", "lipid"};
+
+typedef struct ScoreOptions
+{
+	score_method method;
+	double		alpha;			/* NAN = not given */
+	int64		permutations;
+	uint64		seed;
+	int			details;		/* -1 = not given */
+} ScoreOptions;
+
+static const char *const valid_keys = "method, alpha, permutations, seed, details";
+
+static bool
+take_option(const char *key, JsonbValue *v, void *arg)
+{
+	ScoreOptions *o = (ScoreOptions *) arg;
+
+	if (strcmp(key, "method") == 0)
+	{
+		char	   *s = option_string(key, v);
+		int			m = score_method_from_name(s);
+
+		if (m < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown scoring method \"%s\"", s),
+					 errhint("Methods are concordance (the default), rank, ks and legacy.")));
+		o->method = (score_method) m;
+	}
+	else if (strcmp(key, "alpha") == 0)
+	{
+		o->alpha = option_number(key, v, 0, 1);
+		if (o->alpha <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"alpha\" must be greater than 0")));
+	}
+	else if (strcmp(key, "permutations") == 0)
+	{
+		double		d = option_number(key, v, 0, MAX_PERMUTATIONS);
+
+		if (d != floor(d))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"permutations\" must be a whole number")));
+		o->permutations = (int64) d;
+	}
+	else if (strcmp(key, "seed") == 0)
+	{
+		double		d = option_number(key, v, -9007199254740992.0, 9007199254740992.0);
+
+		if (d != floor(d))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"seed\" must be a whole number")));
+		o->seed = (uint64) (int64) d;
+	}
+	else if (strcmp(key, "details") == 0)
+		o->details = option_bool(key, v) ? 1 : 0;
+	else
+		return false;
+	return true;
+}
+
+static void
+parse_options(Jsonb *options, ScoreOptions *o)
+{
+	o->method = SCORE_CONCORDANCE;
+	o->alpha = NAN;
+	o->permutations = 0;
+	o->seed = 0;
+	o->details = -1;
+	options_walk(options, valid_keys, take_option, o);
+}
+
+/* ---- one dataset ---- */
+
+typedef struct Scorer
+{
+	ScoreSignature *sig;
+	ScoreOptions opts;
+	bool		details;
+	ScoreReader *reader;
+	TupleDesc	desc;
+	/* per dataset, per feature of the signature */
+	bool	   *fhas;
+	ScoreValue *fval;
+	/* per component */
+	score_component *comp;
+	int		   *chosen;			/* candidate index, -1 = none */
+	score_component *scratch;	/* permutations */
+	int64	   *work;
+	int64		work_cap;
+	double	   *sortbuf;
+} Scorer;
+
+static Scorer *
+scorer_begin(const pg_uuid_t *signature, Jsonb *options, bool details_default, TupleDesc desc)
+{
+	Scorer	   *s = palloc0(sizeof(Scorer));
+	int			nc;
+
+	parse_options(options, &s->opts);
+	s->details = s->opts.details < 0 ? details_default : s->opts.details == 1;
+	s->sig = score_signature_load(signature);
+	s->reader = score_reader_open();
+	s->desc = desc;
+	nc = Max(s->sig->ncomp, 1);
+	s->fhas = palloc0(sizeof(bool) * Max(s->sig->nfeat, 1));
+	s->fval = palloc0(sizeof(ScoreValue) * Max(s->sig->nfeat, 1));
+	s->comp = palloc0(sizeof(score_component) * nc);
+	s->chosen = palloc(sizeof(int) * nc);
+	s->scratch = palloc(sizeof(score_component) * nc);
+	s->sortbuf = palloc(sizeof(double) * nc);
+	return s;
+}
+
+static void
+scorer_end(Scorer *s)
+{
+	score_reader_close(s->reader);
+}
+
+static bool
+layer_in_dataset(int layer, int omics)
+{
+	switch (omics)
+	{
+		case OMICS_TRANSCRIPTOMICS:
+			return layer == FEATURE_GENE;
+		case OMICS_PROTEOMICS:
+			return layer == FEATURE_PROTEIN;
+		case OMICS_LIPIDOMICS:
+		case OMICS_METABOLOMICS:
+			/* either table holds lipids and other small molecules */
+			return layer == FEATURE_LIPID || layer == FEATURE_METABOLITE;
+		default:
+			return false;
+	}
+}
+
+static int
+tick(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+	return 0;
+}
+
+/* ---- jsonb building ---- */
+
+static void
+jb_key(JsonbParseState **st, const char *k)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) k;
+	v.val.string.len = strlen(k);
+	pushJsonbValue(st, WJB_KEY, &v);
+}
+
+static void
+jb_double(JsonbParseState **st, double d)
+{
+	JsonbValue	v;
+
+	if (isnan(d) || isinf(d))
+		v.type = jbvNull;
+	else
+	{
+		v.type = jbvNumeric;
+		v.val.numeric = DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(d)));
+	}
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+static void
+jb_int(JsonbParseState **st, int64 i)
+{
+	JsonbValue	v;
+
+	v.type = jbvNumeric;
+	v.val.numeric = int64_to_numeric(i);
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+static void
+jb_string(JsonbParseState **st, const char *s)
+{
+	JsonbValue	v;
+
+	if (s == NULL)
+		v.type = jbvNull;
+	else
+	{
+		v.type = jbvString;
+		v.val.string.val = (char *) s;
+		v.val.string.len = strlen(s);
+	}
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+static Datum
+layers_jsonb(const score_result *res)
+{
+	JsonbParseState *st = NULL;
+	JsonbValue *root;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	for (int l = 0; l < SCORE_LAYERS; l++)
+	{
+		if (res->layer[l].total == 0)
+			continue;
+		jb_key(&st, layer_names[l]);
+		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+		jb_key(&st, "score");
+		jb_double(&st, res->layer[l].score);
+		jb_key(&st, "matched");
+		jb_int(&st, res->layer[l].matched);
+		jb_key(&st, "total");
+		jb_int(&st, res->layer[l].total);
+		jb_key(&st, "weight");
+		jb_double(&st, res->layer[l].weight);
+		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	}
+	root = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	return JsonbPGetDatum(JsonbValueToJsonb(root));
+}
+
+/* Every in-scope component: what it matched, at which level, with what values. */
+static Datum
+matches_jsonb(Scorer *s)
+{
+	JsonbParseState *st = NULL;
+	JsonbValue *root;
+
+	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < s->sig->ncomp; i++)
+	{
+		ScoreComponent *c = &s->sig->comp[i];
+		score_component *sc = &s->comp[i];
+
+		if (!sc->in_scope)
+			continue;
+		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+		jb_key(&st, "component");
+		jb_string(&st, c->raw_name);
+		jb_key(&st, "feature_type");
+		jb_string(&st, layer_names[c->kind]);
+		jb_key(&st, "direction");
+		jb_string(&st, c->direction_label);
+		jb_key(&st, "weight");
+		jb_double(&st, c->weight);
+		jb_key(&st, "feature");
+		jb_string(&st, s->chosen[i] >= 0 ? s->sig->feat[c->cand[s->chosen[i]].feature].name : NULL);
+		jb_key(&st, "match");
+		jb_string(&st, s->chosen[i] >= 0 ? score_match_level_name(c->cand[s->chosen[i]].level) : NULL);
+		jb_key(&st, "x");
+		jb_double(&st, sc->matched ? sc->obs.x : NAN);
+		jb_key(&st, "p");
+		jb_double(&st, sc->matched ? sc->obs.p : NAN);
+		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	}
+	root = pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+	return JsonbPGetDatum(JsonbValueToJsonb(root));
+}
+
+static const char *const method_labels[] = {"concordance", "rank", "ks", "legacy"};
+
+/*
+ * Scores the dataset whose matched features are in s->fhas / s->fval and
+ * returns the result row.  *score_out gets the score (NAN = NULL).
+ */
+static HeapTuple
+score_dataset(Scorer *s, const pg_uuid_t *dataset, int omics, double *score_out)
+{
+	ScoreSignature *sig = s->sig;
+	bool		need_rows = s->opts.method == SCORE_RANK || s->opts.method == SCORE_KS ||
+		s->opts.permutations > 0;
+	ScoreDatasetRows rows;
+	score_params par;
+	score_result res;
+	double		p = NAN;
+	Datum		values[14];
+	bool		nulls[14];
+	bool		any_in_scope = false;
+
+	memset(&rows, 0, sizeof(rows));
+	for (int i = 0; i < sig->ncomp; i++)
+		any_in_scope |= layer_in_dataset(sig->comp[i].kind, omics);
+	if (need_rows && any_in_scope)
+		score_dataset_rows(s->reader, dataset, s->opts.permutations > 0, &rows);
+
+	for (int i = 0; i < sig->ncomp; i++)
+	{
+		ScoreComponent *c = &sig->comp[i];
+		score_component *sc = &s->comp[i];
+
+		sc->weight = c->weight;
+		sc->direction = c->direction;
+		sc->layer = c->kind;
+		sc->in_scope = layer_in_dataset(c->kind, omics);
+		sc->matched = false;
+		s->chosen[i] = -1;
+		if (!sc->in_scope)
+			continue;
+		for (int k = 0; k < c->ncand; k++)
+			if (s->fhas[c->cand[k].feature])
+			{
+				s->chosen[i] = k;
+				sc->matched = true;
+				score_value_obs(&s->fval[c->cand[k].feature], need_rows ? &rows : NULL, &sc->obs);
+				break;
+			}
+	}
+
+	memset(&par, 0, sizeof(par));
+	par.method = s->opts.method;
+	par.alpha = s->opts.alpha;
+	par.n_ranked = rows.n_ranked;
+	par.work = s->sortbuf;
+	par.nwork = sig->ncomp;
+	score_compute(&par, s->comp, sig->ncomp, &res);
+
+	if (!isnan(res.score))
+	{
+		if (s->opts.permutations > 0)
+		{
+			if (rows.npool > s->work_cap)
+			{
+				s->work_cap = rows.npool;
+				s->work = s->work ? repalloc_huge(s->work, sizeof(int64) * s->work_cap)
+					: MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * s->work_cap);
+			}
+			score_permutation_p(&par, s->comp, sig->ncomp, rows.pool, rows.npool,
+								s->opts.permutations, s->opts.seed, s->scratch,
+								(int64_t *) s->work, tick, NULL, &p);
+		}
+		else
+			p = score_analytic_p(&par, s->comp, sig->ncomp, &res);
+	}
+
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = UUIDPGetDatum(&sig->id);
+	values[1] = UUIDPGetDatum(dataset);
+	values[2] = CStringGetTextDatum(method_labels[s->opts.method]);
+	values[3] = Float8GetDatum(res.score);
+	nulls[3] = isnan(res.score);
+	values[4] = Float8GetDatum(p);
+	nulls[4] = isnan(p);
+	values[5] = Int32GetDatum(res.matched);
+	values[6] = Int32GetDatum(res.total);
+	values[7] = Int32GetDatum(res.concordant);
+	values[8] = Int32GetDatum(res.discordant);
+	values[9] = Float8GetDatum(res.total > 0 ? res.coverage : 0.0);
+	values[10] = Float8GetDatum(res.up);
+	nulls[10] = isnan(res.up);
+	values[11] = Float8GetDatum(res.down);
+	nulls[11] = isnan(res.down);
+	values[12] = layers_jsonb(&res);
+	if (s->details)
+		values[13] = matches_jsonb(s);
+	else
+		nulls[13] = true;
+
+	if (rows.ties)
+		pfree(rows.ties);
+	if (rows.pool)
+		pfree(rows.pool);
+	*score_out = res.score;
+	return heap_form_tuple(s->desc, values, nulls);
+}
+
+static TupleDesc
+result_desc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	desc;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "amprenta_score_signature must return amprenta.signature_score");
+	return BlessTupleDesc(desc);
+}
+
+PG_FUNCTION_INFO_V1(amprenta_score_signature_one);
+Datum
+amprenta_score_signature_one(PG_FUNCTION_ARGS)
+{
+	pg_uuid_t  *signature = PG_GETARG_UUID_P(0);
+	pg_uuid_t  *dataset = PG_GETARG_UUID_P(1);
+	Jsonb	   *options = PG_GETARG_JSONB_P(2);
+	Scorer	   *s;
+	int			omics;
+	double		score;
+	HeapTuple	tup;
+
+	s = scorer_begin(signature, options, true, result_desc(fcinfo));
+	omics = score_dataset_omics(dataset);
+	if (omics < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("dataset %s does not exist",
+						DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(dataset)))),
+				 errhint("amprenta.datasets lists the datasets.")));
+
+	for (int f = 0; f < s->sig->nfeat; f++)
+		s->fhas[f] = score_reader_probe(s->reader, &s->sig->feat[f].id, dataset, &s->fval[f]);
+	tup = score_dataset(s, dataset, omics, &score);
+	scorer_end(s);
+	PG_RETURN_DATUM(HeapTupleGetDatum(tup));
+}
+
+/* ---- every dataset ---- */
+
+typedef struct StreamHead
+{
+	ScoreStream *stream;
+	int			feature;
+	pg_uuid_t	dataset;		/* of the current entry */
+	ScoreValue	value;
+} StreamHead;
+
+static int
+head_cmp(Datum a, Datum b, void *arg)
+{
+	const StreamHead *x = (const StreamHead *) DatumGetPointer(a);
+	const StreamHead *y = (const StreamHead *) DatumGetPointer(b);
+
+	/* binaryheap keeps the largest on top: invert for the smallest id */
+	return -memcmp(x->dataset.data, y->dataset.data, UUID_LEN);
+}
+
+typedef struct Ranked
+{
+	double		score;
+	pg_uuid_t	dataset;
+	HeapTuple	tuple;
+} Ranked;
+
+/* Best first: higher score, NULL scores last, then by dataset id. */
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	const Ranked *x = (const Ranked *) a;
+	const Ranked *y = (const Ranked *) b;
+
+	if (isnan(x->score) != isnan(y->score))
+		return isnan(x->score) ? 1 : -1;
+	if (!isnan(x->score) && x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return memcmp(x->dataset.data, y->dataset.data, UUID_LEN);
+}
+
+PG_FUNCTION_INFO_V1(amprenta_score_signature_all);
+Datum
+amprenta_score_signature_all(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	pg_uuid_t  *signature = PG_GETARG_UUID_P(0);
+	Jsonb	   *options = PG_GETARG_JSONB_P(1);
+	Scorer	   *s;
+	ScoreDataset *ds;
+	int64		nds;
+	binaryheap *heap;
+	StreamHead *heads;
+	Ranked	   *ranked;
+	int		   *touched;
+	int			ntouched = 0;
+	MemoryContext rowctx,
+				old;
+
+	InitMaterializedSRF(fcinfo, 0);
+	s = scorer_begin(signature, options, false, rsinfo->setDesc);
+	ds = score_datasets(&nds);
+	ranked = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Ranked) * Max(nds, 1));
+	touched = palloc(sizeof(int) * Max(s->sig->nfeat, 1));
+	rowctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta score row", ALLOCSET_DEFAULT_SIZES);
+
+	/* One stream per candidate feature, merged by dataset id. */
+	heap = binaryheap_allocate(Max(s->sig->nfeat, 1), head_cmp, NULL);
+	heads = palloc(sizeof(StreamHead) * Max(s->sig->nfeat, 1));
+	for (int f = 0; f < s->sig->nfeat; f++)
+	{
+		heads[f].stream = score_stream_begin(s->reader, &s->sig->feat[f].id);
+		heads[f].feature = f;
+		if (score_stream_next(heads[f].stream, &heads[f].dataset, &heads[f].value))
+			binaryheap_add_unordered(heap, PointerGetDatum(&heads[f]));
+	}
+	binaryheap_build(heap);
+
+	for (int64 d = 0; d < nds; d++)
+	{
+		const pg_uuid_t *id = &ds[d].id;
+
+		for (int t = 0; t < ntouched; t++)
+			s->fhas[touched[t]] = false;
+		ntouched = 0;
+		while (!binaryheap_empty(heap))
+		{
+			StreamHead *h = (StreamHead *) DatumGetPointer(binaryheap_first(heap));
+			int			c = memcmp(h->dataset.data, id->data, UUID_LEN);
+
+			if (c > 0)
+				break;
+			if (c == 0)
+			{
+				s->fhas[h->feature] = true;
+				s->fval[h->feature] = h->value;
+				touched[ntouched++] = h->feature;
+			}
+			/* c < 0: a row of a dataset this snapshot does not show; skip */
+			if (score_stream_next(h->stream, &h->dataset, &h->value))
+				binaryheap_replace_first(heap, PointerGetDatum(h));
+			else
+				binaryheap_remove_first(heap);
+		}
+
+		old = MemoryContextSwitchTo(rowctx);
+		{
+			HeapTuple	tup = score_dataset(s, id, ds[d].omics, &ranked[d].score);
+
+			MemoryContextSwitchTo(old);
+			ranked[d].tuple = heap_copytuple(tup);
+		}
+		MemoryContextReset(rowctx);
+		memcpy(&ranked[d].dataset, id, sizeof(pg_uuid_t));
+		if ((d & 255) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+
+	for (int f = 0; f < s->sig->nfeat; f++)
+		score_stream_end(heads[f].stream);
+	scorer_end(s);
+
+	qsort(ranked, nds, sizeof(Ranked), ranked_cmp);
+	for (int64 d = 0; d < nds; d++)
+	{
+		tuplestore_puttuple(rsinfo->setResult, ranked[d].tuple);
+		heap_freetuple(ranked[d].tuple);
+	}
+	return (Datum) 0;
+}
+
+/* ---- materialization ---- */
+
+PG_FUNCTION_INFO_V1(amprenta_refresh_scores);
+Datum
+amprenta_refresh_scores(PG_FUNCTION_ARGS)
+{
+	int64		written = 0;
+	int			rc;
+	Oid			argtype = UUIDOID;
+	Datum		arg;
+	SPIPlanPtr	plan;
+	SPITupleTable *ids;
+	uint64		nids;
+
+	SPI_connect();
+	if (PG_ARGISNULL(0))
+		rc = SPI_execute("SELECT id FROM amprenta.signatures ORDER BY id", true, 0);
+	else
+	{
+		arg = PG_GETARG_DATUM(0);
+		rc = SPI_execute_with_args("SELECT id FROM amprenta.signatures WHERE id = $1",
+								   1, &argtype, &arg, NULL, true, 0);
+		if (rc == SPI_OK_SELECT && SPI_processed == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NO_DATA_FOUND),
+					 errmsg("signature %s does not exist",
+							DatumGetCString(DirectFunctionCall1(uuid_out, arg))),
+					 errhint("amprenta.signatures lists the signatures.")));
+	}
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "listing signatures failed: %s", SPI_result_code_string(rc));
+	ids = SPI_tuptable;
+	nids = SPI_processed;
+
+	plan = SPI_prepare("INSERT INTO amprenta.dataset_signature_scores AS t "
+					   "  (signature_id, dataset_id, method, score, p_value, matched, total, "
+					   "   concordant, discordant, coverage, layers, options, computed_at) "
+					   "SELECT s.signature_id, s.dataset_id, s.method, s.score, s.p_value, s.matched, s.total, "
+					   "       s.concordant, s.discordant, s.coverage, s.layers, '{}', now() "
+					   "  FROM amprenta.amprenta_score_signature($1, '{}'::jsonb) s "
+					   "ON CONFLICT (signature_id, dataset_id, method) DO UPDATE SET "
+					   "  score = excluded.score, p_value = excluded.p_value, matched = excluded.matched, "
+					   "  total = excluded.total, concordant = excluded.concordant, "
+					   "  discordant = excluded.discordant, coverage = excluded.coverage, "
+					   "  layers = excluded.layers, options = excluded.options, computed_at = excluded.computed_at",
+					   1, &argtype);
+	if (plan == NULL)
+		elog(ERROR, "preparing the refresh failed: %s", SPI_result_code_string(SPI_result));
+
+	for (uint64 i = 0; i < nids; i++)
+	{
+		bool		isnull;
+
+		arg = SPI_getbinval(ids->vals[i], ids->tupdesc, 1, &isnull);
+		rc = SPI_execute_plan(plan, &arg, NULL, false, 0);
+		if (rc != SPI_OK_INSERT)
+			elog(ERROR, "refreshing scores failed: %s", SPI_result_code_string(rc));
+		written += SPI_processed;
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_finish();
+	PG_RETURN_INT64(written);
+}
