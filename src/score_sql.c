@@ -18,9 +18,10 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "lib/binaryheap.h"
 #include "miscadmin.h"
+#include "port/pg_bswap.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 #include "utils/uuid.h"
@@ -128,6 +129,7 @@ typedef struct Scorer
 	int64	   *work;
 	int64		work_cap;
 	double	   *sortbuf;
+	Datum		method_text;
 } Scorer;
 
 static Scorer *
@@ -148,6 +150,7 @@ scorer_begin(const pg_uuid_t *signature, Jsonb *options, bool details_default, T
 	s->chosen = palloc(sizeof(int) * nc);
 	s->scratch = palloc(sizeof(score_component) * nc);
 	s->sortbuf = palloc(sizeof(double) * nc);
+	s->method_text = CStringGetTextDatum(score_method_name(s->opts.method));
 	return s;
 }
 
@@ -204,8 +207,12 @@ jb_double(JsonbParseState **st, double d)
 		v.type = jbvNull;
 	else
 	{
+		/* the shortest exact decimal (Ryu), cheaper than float8_numeric */
 		v.type = jbvNumeric;
-		v.val.numeric = DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(d)));
+		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+															CStringGetDatum(float8out_internal(d)),
+															ObjectIdGetDatum(InvalidOid),
+															Int32GetDatum(-1)));
 	}
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
@@ -301,8 +308,6 @@ matches_jsonb(Scorer *s)
 	return JsonbPGetDatum(JsonbValueToJsonb(root));
 }
 
-static const char *const method_labels[] = {"concordance", "rank", "ks", "legacy"};
-
 /*
  * Scores the dataset whose matched features are in s->fhas / s->fval and
  * returns the result row.  *score_out gets the score (NAN = NULL).
@@ -379,7 +384,7 @@ score_dataset(Scorer *s, const pg_uuid_t *dataset, int omics, double *score_out)
 	memset(nulls, 0, sizeof(nulls));
 	values[0] = UUIDPGetDatum(&sig->id);
 	values[1] = UUIDPGetDatum(dataset);
-	values[2] = CStringGetTextDatum(method_labels[s->opts.method]);
+	values[2] = s->method_text;
 	values[3] = Float8GetDatum(res.score);
 	nulls[3] = isnan(res.score);
 	values[4] = Float8GetDatum(p);
@@ -447,23 +452,32 @@ amprenta_score_signature_one(PG_FUNCTION_ARGS)
 
 /* ---- every dataset ---- */
 
+/* uuid order (bytes as unsigned, as uuid_cmp and the B-tree use), inline. */
+static inline int
+uuid_order(const pg_uuid_t *a, const pg_uuid_t *b)
+{
+	uint64		x,
+				y;
+
+	memcpy(&x, a->data, 8);
+	memcpy(&y, b->data, 8);
+	if (x == y)
+	{
+		memcpy(&x, a->data + 8, 8);
+		memcpy(&y, b->data + 8, 8);
+		if (x == y)
+			return 0;
+	}
+	return pg_ntoh64(x) < pg_ntoh64(y) ? -1 : 1;
+}
+
 typedef struct StreamHead
 {
 	ScoreStream *stream;
-	int			feature;
+	bool		valid;
 	pg_uuid_t	dataset;		/* of the current entry */
 	ScoreValue	value;
 } StreamHead;
-
-static int
-head_cmp(Datum a, Datum b, void *arg)
-{
-	const StreamHead *x = (const StreamHead *) DatumGetPointer(a);
-	const StreamHead *y = (const StreamHead *) DatumGetPointer(b);
-
-	/* binaryheap keeps the largest on top: invert for the smallest id */
-	return -memcmp(x->dataset.data, y->dataset.data, UUID_LEN);
-}
 
 typedef struct Ranked
 {
@@ -483,8 +497,11 @@ ranked_cmp(const void *a, const void *b)
 		return isnan(x->score) ? 1 : -1;
 	if (!isnan(x->score) && x->score != y->score)
 		return x->score > y->score ? -1 : 1;
-	return memcmp(x->dataset.data, y->dataset.data, UUID_LEN);
+	return uuid_order(&x->dataset, &y->dataset);
 }
+
+/* Datasets are scored in blocks: one pass over every stream per block. */
+#define DATASET_BLOCK 4096
 
 PG_FUNCTION_INFO_V1(amprenta_score_signature_all);
 Datum
@@ -496,74 +513,81 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 	Scorer	   *s;
 	ScoreDataset *ds;
 	int64		nds;
-	binaryheap *heap;
 	StreamHead *heads;
 	Ranked	   *ranked;
-	int		   *touched;
-	int			ntouched = 0;
+	int			nfeat;
+	bool	   *has;
+	ScoreValue *val;
 	MemoryContext rowctx,
 				old;
 
 	InitMaterializedSRF(fcinfo, 0);
 	s = scorer_begin(signature, options, false, rsinfo->setDesc);
+	nfeat = s->sig->nfeat;
 	ds = score_datasets(&nds);
 	ranked = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Ranked) * Max(nds, 1));
-	touched = palloc(sizeof(int) * Max(s->sig->nfeat, 1));
 	rowctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta score row", ALLOCSET_DEFAULT_SIZES);
 
-	/* One stream per candidate feature, merged by dataset id. */
-	heap = binaryheap_allocate(Max(s->sig->nfeat, 1), head_cmp, NULL);
-	heads = palloc(sizeof(StreamHead) * Max(s->sig->nfeat, 1));
-	for (int f = 0; f < s->sig->nfeat; f++)
+	/* One index range per candidate feature, each in dataset order. */
+	heads = palloc(sizeof(StreamHead) * Max(nfeat, 1));
+	for (int f = 0; f < nfeat; f++)
 	{
 		heads[f].stream = score_stream_begin(s->reader, &s->sig->feat[f].id);
-		heads[f].feature = f;
-		if (score_stream_next(heads[f].stream, &heads[f].dataset, &heads[f].value))
-			binaryheap_add_unordered(heap, PointerGetDatum(&heads[f]));
+		heads[f].valid = score_stream_next(heads[f].stream, &heads[f].dataset, &heads[f].value);
 	}
-	binaryheap_build(heap);
+	has = palloc(sizeof(bool) * DATASET_BLOCK * Max(nfeat, 1));
+	val = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(ScoreValue) * DATASET_BLOCK * Max(nfeat, 1));
 
-	for (int64 d = 0; d < nds; d++)
+	for (int64 base = 0; base < nds; base += DATASET_BLOCK)
 	{
-		const pg_uuid_t *id = &ds[d].id;
+		int			n = (int) Min(DATASET_BLOCK, nds - base);
+		const pg_uuid_t *last = &ds[base + n - 1].id;
 
-		for (int t = 0; t < ntouched; t++)
-			s->fhas[touched[t]] = false;
-		ntouched = 0;
-		while (!binaryheap_empty(heap))
+		memset(has, 0, sizeof(bool) * n * Max(nfeat, 1));
+		/* Each stream: merge its entries up to the block's last dataset. */
+		for (int f = 0; f < nfeat; f++)
 		{
-			StreamHead *h = (StreamHead *) DatumGetPointer(binaryheap_first(heap));
-			int			c = memcmp(h->dataset.data, id->data, UUID_LEN);
+			StreamHead *h = &heads[f];
+			int			j = 0;
 
-			if (c > 0)
-				break;
-			if (c == 0)
+			while (h->valid && uuid_order(&h->dataset, last) <= 0)
 			{
-				s->fhas[h->feature] = true;
-				s->fval[h->feature] = h->value;
-				touched[ntouched++] = h->feature;
+				int			c;
+
+				while ((c = uuid_order(&ds[base + j].id, &h->dataset)) < 0)
+					j++;
+				/* c > 0: a row of a dataset this snapshot does not show */
+				if (c == 0)
+				{
+					has[j * nfeat + f] = true;
+					val[j * nfeat + f] = h->value;
+				}
+				h->valid = score_stream_next(h->stream, &h->dataset, &h->value);
 			}
-			/* c < 0: a row of a dataset this snapshot does not show; skip */
-			if (score_stream_next(h->stream, &h->dataset, &h->value))
-				binaryheap_replace_first(heap, PointerGetDatum(h));
-			else
-				binaryheap_remove_first(heap);
-		}
-
-		old = MemoryContextSwitchTo(rowctx);
-		{
-			HeapTuple	tup = score_dataset(s, id, ds[d].omics, &ranked[d].score);
-
-			MemoryContextSwitchTo(old);
-			ranked[d].tuple = heap_copytuple(tup);
-		}
-		MemoryContextReset(rowctx);
-		memcpy(&ranked[d].dataset, id, sizeof(pg_uuid_t));
-		if ((d & 255) == 0)
 			CHECK_FOR_INTERRUPTS();
+		}
+
+		for (int j = 0; j < n; j++)
+		{
+			Ranked	   *r = &ranked[base + j];
+
+			s->fhas = &has[j * nfeat];
+			s->fval = &val[j * nfeat];
+			old = MemoryContextSwitchTo(rowctx);
+			{
+				HeapTuple	tup = score_dataset(s, &ds[base + j].id, ds[base + j].omics, &r->score);
+
+				MemoryContextSwitchTo(old);
+				r->tuple = heap_copytuple(tup);
+			}
+			MemoryContextReset(rowctx);
+			memcpy(&r->dataset, &ds[base + j].id, sizeof(pg_uuid_t));
+			if ((j & 255) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
 	}
 
-	for (int f = 0; f < s->sig->nfeat; f++)
+	for (int f = 0; f < nfeat; f++)
 		score_stream_end(heads[f].stream);
 	scorer_end(s);
 

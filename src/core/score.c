@@ -292,7 +292,13 @@ score_compute(const score_params *par, const score_component *c, int n,
 	res->down = down;
 	for (int l = 0; l < SCORE_LAYERS; l++)
 	{
-		if (res->layer[l].matched > 0)
+		if (res->layer[l].matched == 0)
+			continue;
+		/* One layer holding every in-scope component: the same set (legacy
+		 * alone also counts out-of-scope components overall). */
+		if (res->layer[l].total == res->total && par->method != SCORE_LEGACY)
+			res->layer[l].score = res->score;
+		else
 			res->layer[l].score = score_eval(par, c, n, l, &up, &down);
 	}
 }
