@@ -83,6 +83,34 @@ sql "SELECT dataset_name, feature_type, feature, log2_fold_change, p_value, rank
   FROM amprenta.feature_matrix WHERE rank <= 3 ORDER BY dataset_name, rank;"
 sql "SELECT * FROM amprenta.sync_status;"
 
+say "A species-level lipid results table sent from the client (illustrative numbers)"
+sql "SELECT amprenta.amprenta_ingest_text(E'lipid\\tlogFC\\tt\\tP.Value\\tadj.P.Val\\n'
+  'Cer 34:1;O2\\t0.92\\t4.10\\t0.0002\\t0.003\\nCer 36:1;O2\\t0.61\\t2.95\\t0.006\\t0.03\\n'
+  'Cer 42:1;O2\\t0.48\\t2.20\\t0.03\\t0.09\\nCer 42:2;O2\\t0.70\\t3.35\\t0.002\\t0.02\\n'
+  'SM 34:1;O2\\t-0.35\\t-1.90\\t0.06\\t0.15\\nSM 36:1;O2\\t0.12\\t0.55\\t0.58\\t0.71\\n'
+  'PC 34:1\\t0.05\\t0.21\\t0.83\\t0.90\\n', 'csf_lipids_als_vs_control.tsv', 'lipidomics',
+  '{\"name\": \"CSF lipids, ALS vs control (illustrative)\", \"disease\": \"ALS\", \"sample_type\": \"CSF\"}');"
+
+say "A signature: the six-ceramide ALS CSF signature, in today's shorthand"
+sql "SELECT amprenta.amprenta_create_signature('ALS-CSF-Core-6Ceramides', '[
+  {\"feature\": \"Cer 18:1;O2/16:0\", \"direction\": \"up\"},
+  {\"feature\": \"Cer 18:1;O2/18:0\", \"direction\": \"up\"},
+  {\"feature\": \"Cer 18:1;O2/24:0\", \"direction\": \"up\"},
+  {\"feature\": \"Cer 18:1;O2/24:1\", \"direction\": \"up\"},
+  {\"feature\": \"SM 18:1;O2/16:0\", \"direction\": \"down\", \"weight\": 0.8},
+  {\"feature\": \"SM 18:1;O2/18:0\", \"direction\": \"down\", \"weight\": 0.8}]',
+  '{\"description\": \"Ceramides up, sphingomyelins down in ALS cerebrospinal fluid\"}') AS signature_id;"
+say "Scores are materialized for BI tools; the leaderboard across the demo datasets"
+sql "SELECT amprenta.amprenta_refresh_scores() AS scores_written;"
+sql "SELECT signature_name, position, dataset_name, omics_type, round(score::numeric, 3) AS score,
+       round(p_value::numeric, 4) AS p, matched, total
+  FROM amprenta.signature_leaderboard ORDER BY signature_name, position, dataset_name;"
+say "Which dataset lipid each component matched (species-level data meet sn-position names)"
+sql "SELECT d.name AS dataset, m->>'component' AS component, m->>'feature' AS matched, m->>'match' AS level
+  FROM amprenta.signatures s CROSS JOIN amprenta.datasets d,
+       amprenta.amprenta_score_signature(s.id, d.id) r, jsonb_array_elements(r.matches) m
+ WHERE d.omics_type = 'lipidomics' AND m->>'feature' IS NOT NULL ORDER BY 1, 2 LIMIT 12;"
+
 say "Roles for people and tools"
 sql "SELECT r.rolname, array_remove(array_agg(g.rolname), NULL) AS member_of
   FROM pg_roles r LEFT JOIN pg_auth_members m ON m.member = r.oid LEFT JOIN pg_roles g ON g.oid = m.roleid
