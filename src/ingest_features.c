@@ -412,6 +412,8 @@ insert_direct(FeatureStore *fs, FeatureEntry **entries, const char *const *raw, 
 										,false
 #endif
 					  ));
+		/* the lipid species index evaluates an expression per tuple */
+		ResetPerTupleExprContext(fs->estate);
 		ExecClearTuple(fs->slots[i]);
 		entries[i]->id = ids[i];
 		entries[i]->resolved = true;
