@@ -11,10 +11,9 @@
 #include "utils/uuid.h"
 
 #include "feature_type.h"
+#include "ingest.h"
 #include "lipid.h"
 #include "score_match.h"
-
-static const char *const feature_labels[] = {"gene", "protein", "metabolite", "lipid"};
 
 /* A candidate while the lists are built: the feature by id, not yet by index. */
 typedef struct PendingCandidate
@@ -35,7 +34,7 @@ static feature_kind
 kind_from_label(const char *s)
 {
 	for (int k = 0; k < 4; k++)
-		if (strcmp(s, feature_labels[k]) == 0)
+		if (strcmp(s, feature_kind_name((feature_kind) k)) == 0)
 			return (feature_kind) k;
 	elog(ERROR, "unknown feature type \"%s\"", s);
 	return FEATURE_UNKNOWN;
@@ -212,7 +211,7 @@ score_signature_load(const pg_uuid_t *id)
 				has |= pend[j].comp == i;
 			if (!has && sig->comp[i].normalized)
 			{
-				types[m] = (char *) feature_labels[sig->comp[i].kind];
+				types[m] = (char *) feature_kind_name(sig->comp[i].kind);
 				names[m++] = sig->comp[i].normalized;
 			}
 		}

@@ -34,8 +34,6 @@
 
 #define MAX_PERMUTATIONS 1000000
 
-static const char *const layer_names[SCORE_LAYERS] = {"gene", "protein", "metabolite", "lipid"};
-
 typedef struct ScoreOptions
 {
 	score_method method;
@@ -254,7 +252,7 @@ layers_jsonb(const score_result *res)
 	{
 		if (res->layer[l].total == 0)
 			continue;
-		jb_key(&st, layer_names[l]);
+		jb_key(&st, feature_kind_name((feature_kind) l));
 		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 		jb_key(&st, "score");
 		jb_double(&st, res->layer[l].score);
@@ -289,7 +287,7 @@ matches_jsonb(Scorer *s)
 		jb_key(&st, "component");
 		jb_string(&st, c->raw_name);
 		jb_key(&st, "feature_type");
-		jb_string(&st, layer_names[c->kind]);
+		jb_string(&st, feature_kind_name(c->kind));
 		jb_key(&st, "direction");
 		jb_string(&st, c->direction_label);
 		jb_key(&st, "weight");

@@ -65,7 +65,6 @@ static const char *const file_valid_keys =
 	"name, signature, description, source, short_id, biomarker_role, phenotype_axes, "
 	"data_ownership, program_id, notion_page_id, replace";
 
-static const char *const feature_labels[] = {"gene", "protein", "metabolite", "lipid"};
 static const char *const direction_labels[] = {NULL, "up", "down", "neutral", "complex"};
 
 typedef struct OptionTarget
@@ -189,7 +188,7 @@ normalize_components(SigComponent *c, int n, const char *context)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("%s, %s: \"%s\" is not a valid %s name", context, c[i].where, c[i].raw,
-							feature_labels[c[i].kind]),
+							feature_kind_name(c[i].kind)),
 					 errdetail("%s", reason ? reason : "The normalizer rejected it."),
 					 errhint("Correct the name or its feature type; amprenta_normalize_explain(name) shows how names are read.")));
 		c[i].normalized = pstrdup(out);
@@ -203,7 +202,7 @@ normalize_components(SigComponent *c, int n, const char *context)
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
 					 errmsg("%s: %s and %s name the same %s \"%s\"", context,
 							sorted[i - 1]->where, sorted[i]->where,
-							feature_labels[sorted[i]->kind], sorted[i]->normalized),
+							feature_kind_name(sorted[i]->kind), sorted[i]->normalized),
 					 errhint("Keep one component per feature.")));
 	pfree(sorted);
 }
@@ -217,7 +216,7 @@ text_array(SigComponent *c, int n, int field)
 
 	for (int i = 0; i < n; i++)
 	{
-		const char *s = field == 0 ? feature_labels[c[i].kind]
+		const char *s = field == 0 ? feature_kind_name(c[i].kind)
 			: field == 1 ? c[i].normalized
 			: field == 2 ? c[i].raw
 			: direction_labels[c[i].direction];
@@ -505,7 +504,7 @@ json_component(JsonbContainer *obj, int i, SigComponent *c)
 		{
 			c->kind = FEATURE_UNKNOWN;
 			for (int k = 0; k < 4 && s; k++)
-				if (pg_strcasecmp(s, feature_labels[k]) == 0)
+				if (pg_strcasecmp(s, feature_kind_name((feature_kind) k)) == 0)
 					c->kind = (feature_kind) k;
 			if (c->kind == FEATURE_UNKNOWN)
 				component_error(i, psprintf("unknown feature_type \"%s\"", s ? s : "?"), keys_hint);

@@ -41,7 +41,7 @@ peak_growth() {
 
 copy_kb=$(peak_growth "COPY copy_lines FROM '$file' WITH (FORMAT text, DELIMITER E'\\x01')")
 ingest_kb=$(peak_growth "SELECT amprenta.amprenta_ingest_file('$file', 'transcriptomics')")
-"${psql[@]}" -c "DELETE FROM amprenta.datasets; DELETE FROM amprenta.ingestions; DELETE FROM amprenta.features; DROP TABLE copy_lines" >/dev/null
+"${psql[@]}" -c "DELETE FROM amprenta.signatures; DELETE FROM amprenta.datasets; DELETE FROM amprenta.ingestions; DELETE FROM amprenta.features; DROP TABLE copy_lines" >/dev/null
 rm -f "$file"
 
 # Memory is not a time: the last column gives the growth against the budget.
