@@ -17,6 +17,7 @@
 
 #include "columns.h"
 #include "normalize.h"
+#include "tabular.h"
 
 /* SQL enum amprenta.omics_type, in declaration order; -1 = not given. */
 typedef enum omics_kind
@@ -75,6 +76,9 @@ extern void ingest_source_rewind(IngestSource *src);
 /* Next chunk: *buf points into a buffer valid until the next call; 0 at end. */
 extern size_t ingest_source_read(IngestSource *src, const char **buf, char *scratch);
 extern void ingest_source_close(IngestSource *src);
+
+/* Memory hooks of the table reader in CurrentMemoryContext (palloc). */
+extern tab_alloc ingest_tab_alloc(void);
 
 extern void ingest_require_file_privilege(const char *hint);
 

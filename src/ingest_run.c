@@ -93,22 +93,6 @@ typedef struct RunState
 	long		line;			/* for the error context */
 } RunState;
 
-/* The reader allocates through palloc, so an ERROR cannot leak its memory. */
-static void *
-tab_palloc_realloc(void *ctx, void *ptr, size_t size)
-{
-	if (ptr == NULL)
-		return MemoryContextAllocHuge((MemoryContext) ctx, size);
-	return repalloc_huge(ptr, size);
-}
-
-static void
-tab_palloc_free(void *ctx, void *ptr)
-{
-	if (ptr)
-		pfree(ptr);
-}
-
 static void
 ingest_error_callback(void *arg)
 {
@@ -712,7 +696,7 @@ read_pass(RunState *rs, pg_cryptohash_ctx *hash)
 	size_t		n;
 	int			rc;
 
-	tab_alloc	alloc = {tab_palloc_realloc, tab_palloc_free, CurrentMemoryContext};
+	tab_alloc	alloc = ingest_tab_alloc();
 
 	ingest_source_rewind(rs->src);
 	reader = tab_reader_create(&rs->dialect, &alloc, on_record, rs);

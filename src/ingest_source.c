@@ -99,3 +99,27 @@ ingest_source_close(IngestSource *src)
 		src->fp = NULL;
 	}
 }
+
+/* The reader allocates through palloc, so an ERROR cannot leak its memory. */
+static void *
+tab_palloc_realloc(void *ctx, void *ptr, size_t size)
+{
+	if (ptr == NULL)
+		return MemoryContextAllocHuge((MemoryContext) ctx, size);
+	return repalloc_huge(ptr, size);
+}
+
+static void
+tab_palloc_free(void *ctx, void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+tab_alloc
+ingest_tab_alloc(void)
+{
+	tab_alloc	alloc = {tab_palloc_realloc, tab_palloc_free, CurrentMemoryContext};
+
+	return alloc;
+}

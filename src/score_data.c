@@ -146,6 +146,15 @@ num_or_nan(Datum d, bool isnull)
 	return isnull ? NAN : DatumGetFloat8(d);
 }
 
+/* Statistic, else fold change; adjusted p, else p; the stored rank. */
+static void
+value_from(const Datum *v, const bool *n, ScoreValue *out)
+{
+	out->x = !n[COL_STAT] ? DatumGetFloat8(v[COL_STAT]) : num_or_nan(v[COL_LFC], n[COL_LFC]);
+	out->p = !n[COL_PADJ] ? DatumGetFloat8(v[COL_PADJ]) : num_or_nan(v[COL_P], n[COL_P]);
+	out->rank = n[COL_RANK] ? 0 : DatumGetInt32(v[COL_RANK]);
+}
+
 /*
  * The next visible entry of an index-only scan of the covering index:
  * values from the index tuple, the heap visited only for pages the
@@ -170,9 +179,7 @@ next_entry(ScoreReader *r, IndexScanDesc scan, pg_uuid_t *dataset, ScoreValue *o
 		index_deform_tuple(scan->xs_itup, scan->xs_itupdesc, v, n);
 		if (dataset)
 			memcpy(dataset, DatumGetUUIDP(v[COL_DATASET]), sizeof(pg_uuid_t));
-		out->x = !n[COL_STAT] ? DatumGetFloat8(v[COL_STAT]) : num_or_nan(v[COL_LFC], n[COL_LFC]);
-		out->p = !n[COL_PADJ] ? DatumGetFloat8(v[COL_PADJ]) : num_or_nan(v[COL_P], n[COL_P]);
-		out->rank = n[COL_RANK] ? 0 : DatumGetInt32(v[COL_RANK]);
+		value_from(v, n, out);
 		return true;
 	}
 	return false;
@@ -331,9 +338,7 @@ score_dataset_rows(ScoreReader *r, const pg_uuid_t *dataset, bool want_pool,
 			if (i != COL_DATASET)
 				v[i] = slot_getattr(r->slot, r->att[i], &n[i]);
 		linked[m] = !n[COL_FEATURE];
-		vals[m].x = !n[COL_STAT] ? DatumGetFloat8(v[COL_STAT]) : num_or_nan(v[COL_LFC], n[COL_LFC]);
-		vals[m].p = !n[COL_PADJ] ? DatumGetFloat8(v[COL_PADJ]) : num_or_nan(v[COL_P], n[COL_P]);
-		vals[m].rank = n[COL_RANK] ? 0 : DatumGetInt32(v[COL_RANK]);
+		value_from(v, n, &vals[m]);
 		maxrank = Max(maxrank, vals[m].rank);
 		m++;
 		if ((m & 4095) == 0)

@@ -648,19 +648,6 @@ on_file_row(void *arg, const sigfile_row *row)
 	return 0;
 }
 
-static void *
-palloc_realloc(void *ctx, void *ptr, size_t size)
-{
-	return ptr ? repalloc_huge(ptr, size) : MemoryContextAllocHuge(CurrentMemoryContext, size);
-}
-
-static void
-palloc_free(void *ctx, void *ptr)
-{
-	if (ptr)
-		pfree(ptr);
-}
-
 /* The whole file in memory: signature files are small tables. */
 static char *
 read_whole_file(const char *path, const char *file_name, size_t *len)
@@ -715,7 +702,7 @@ read_signature_file(const char *path, const char **file_name_out)
 	const char *file_name = slash ? slash + 1 : path;
 	size_t		len;
 	char	   *data = read_whole_file(path, file_name, &len);
-	tab_alloc	alloc = {palloc_realloc, palloc_free, NULL};
+	tab_alloc	alloc = ingest_tab_alloc();
 	SigFileRead	fr = {NIL};
 	sigfile_summary sum;
 	tab_error	err;
@@ -724,19 +711,12 @@ read_signature_file(const char *path, const char **file_name_out)
 	memset(&err, 0, sizeof(err));
 	st = sigfile_read(data, len, &alloc, on_file_row, &fr, &sum, &err);
 	if (st != SIGFILE_OK)
-	{
-		if (err.line > 0)
-			ereport(ERROR,
-					(errcode(sigfile_sqlstate(st, err.code)),
-					 errmsg("signature file \"%s\", line %ld: %s", file_name, err.line, err.message),
-					 err.detail[0] ? errdetail("%s", err.detail) : 0,
-					 err.hint[0] ? errhint("%s", err.hint) : 0));
 		ereport(ERROR,
 				(errcode(sigfile_sqlstate(st, err.code)),
-				 errmsg("signature file \"%s\": %s", file_name, err.message),
+				 errmsg("signature file \"%s\"%s: %s", file_name,
+						err.line > 0 ? psprintf(", line %ld", err.line) : "", err.message),
 				 err.detail[0] ? errdetail("%s", err.detail) : 0,
 				 err.hint[0] ? errhint("%s", err.hint) : 0));
-	}
 	*file_name_out = file_name;
 	return fr.sigs;
 }
