@@ -71,7 +71,7 @@ UNIT_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter $(WARN_FLAGS
 
 build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lcsv -ljson-c -lm
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) -lcsv -ljson-c -lcurl -lm
 
 unit: $(UNIT_BINS)
 	prove --exec '' $(UNIT_BINS)

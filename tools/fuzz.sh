@@ -34,7 +34,7 @@ for src in "${targets[@]}"; do
 	bin=build/fuzz/$name
 	echo "== $name: build"
 	"$CLANG" -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Isrc/core -o "$bin" "$src" $core -lcsv -ljson-c -lm
+		-Isrc/core -o "$bin" "$src" $core -lcsv -ljson-c -lcurl -lm
 	corpus=build/fuzz/corpus-${name#fuzz_}
 	mkdir -p "$corpus"
 	# Seed the reader's corpus with the real files, so the mwTab and mzTab-M
