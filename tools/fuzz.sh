@@ -51,6 +51,28 @@ for src in "${targets[@]}"; do
 			{ printf '\x00\x00'; cat "$f"; } >"$corpus/seed-$(basename "$f")"
 		done
 	fi
+	# The API payload parsers': sample responses of the three services and a
+	# body text.  Leading JSON white space picks the embeddings parser's
+	# input count and dimension (tab, tab: 2 inputs of 2 dimensions).
+	if [ "$name" = fuzz_payload_parse ] && [ -z "$(ls -A "$corpus")" ]; then
+		i=0
+		for s in \
+			'{"object":"page","id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","in_trash":false}' \
+			'{"object":"list","results":[{"object":"page","id":"a-1"},{"id":"b-2"}],"has_more":false}' \
+			'{"object":"error","status":400,"code":"validation_error","message":"body failed validation"}' \
+			'{"name":"amprenta","dimension":384,"host":"127.0.0.1:41003","status":{"ready":true}}' \
+			'{"upsertedCount":2}' \
+			'{"code":3,"message":"Vector dimension 0 does not match","details":[]}' \
+			'{"error":{"code":"NOT_FOUND","message":"Index x not found."},"status":404}' \
+			'"Unauthorized"' \
+			'		{"data":[{"index":1,"embedding":[0.5,-1]},{"index":0,"embedding":[0.25,2e-3]}]}' \
+			'		{"data":[{"vector_type":"dense","values":[0.012,-0.034]},{"values":[1,0]}]}' \
+			'<html><head><title>502 Bad Gateway</title></head></html>' \
+			$'# Title\nline one, two\n\t\npara \xc3\xa9 \xf0\x9f\x98\x80 \xff'; do
+			printf '%s' "$s" >"$corpus/seed-$i"
+			i=$((i + 1))
+		done
+	fi
 	echo "== $name: ${SECONDS_EACH}s"
 	if ! "$bin" -max_total_time="$SECONDS_EACH" -print_final_stats=1 \
 		-artifact_prefix=build/fuzz/"$name"- "$corpus" >build/fuzz/"$name".log 2>&1; then
