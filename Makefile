@@ -51,6 +51,10 @@ EXTRA_CLEAN = build tmp_check results regression.diffs regression.out
 
 include $(PGXS)
 
+# Every object depends on every header: a changed struct never meets an
+# object compiled against its old layout.
+$(OBJS): $(wildcard src/*.h src/core/*.h)
+
 # The inner ring is C11 with declarations where they are used; PostgreSQL's
 # own -Wdeclaration-after-statement applies to the glue only.
 $(CORE_SRCS:.c=.o): CFLAGS += -std=gnu11 -Wno-declaration-after-statement
