@@ -1,4 +1,8 @@
 -- The first versions of the views, on a small hand-made graph.
+-- Sync capture has its own test (30_sync_capture); here it would only add
+-- queue rows to what is checked.
+SET amprenta.sync_enabled = off;
+DELETE FROM amprenta.sync_outbox;
 
 INSERT INTO amprenta.programs (id, name) VALUES
 	('00000000-0000-0000-0000-0000000000a1', 'ALS'),

@@ -21,6 +21,7 @@
 #include "utils/rel.h"
 
 #include "amprenta.h"
+#include "sync.h"
 
 PG_MODULE_MAGIC;
 
@@ -41,7 +42,19 @@ _PG_init(void)
 	 * Reserve the prefix: a misspelt "SET amprenta.foo" is an error instead
 	 * of a silently ignored placeholder.
 	 */
+	sync_define_gucs();
 	MarkGUCPrefixReserved("amprenta");
+
+	/*
+	 * Delivery needs shared memory and the launcher, which only a library
+	 * loaded at server start can have; everything else works without.
+	 */
+	if (amprenta_preloaded && !IsBinaryUpgrade)
+	{
+		sync_shmem_init_hooks();
+		sync_register_launcher();
+		sync_utility_hook_install();
+	}
 }
 
 /*

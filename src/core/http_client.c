@@ -253,6 +253,8 @@ setup_easy(HttpClient *c, Slot *s)
 	SET(CURLOPT_FOLLOWLOCATION, c->max_redirects > 0 ? 1L : 0L);
 	SET(CURLOPT_MAXREDIRS, (long) c->max_redirects);
 	SET(CURLOPT_NOSIGNAL, 1L);
+	if (r->not_idempotent)
+		SET(CURLOPT_FRESH_CONNECT, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075700
 	SET(CURLOPT_QUICK_EXIT, 1L);
 #endif

@@ -92,6 +92,10 @@ typedef struct HttpRequest
 	long		timeout_ms;		/* whole transfer, from when THIS transfer starts */
 	long		connect_timeout_ms;
 	void	   *tag;			/* caller's */
+	bool		not_idempotent;	/* never send on a reused connection: libcurl
+								 * re-sends a request whose reused connection
+								 * died before any answer, which would repeat
+								 * a page creation the server performed */
 	/* out */
 	long		status;			/* HTTP status, 0 when no response (transport error or cancelled) */
 	int			transport_error;	/* CURLcode, 0 when fine */

@@ -910,6 +910,472 @@ COMMENT ON COLUMN amprenta.sync_status.last_synced_at IS 'Last time the sink ack
 COMMENT ON COLUMN amprenta.sync_status.synced_entities IS 'Entities the sink holds.';
 
 -------------------------------------------------------------------------------
+-- Sync: capture, documents, requests
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION amprenta._sync_begin() RETURNS boolean
+	AS 'MODULE_PATHNAME', 'amprenta_sync_begin'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta._sync_begin() IS
+	'Internal: false when amprenta.sync_enabled is off; otherwise arranges for the commit to wake the sync worker.';
+
+CREATE FUNCTION amprenta._sync_wake_launcher() RETURNS void
+	AS 'MODULE_PATHNAME', 'amprenta_sync_wake_launcher'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta._sync_wake_launcher() IS
+	'Internal: asks the sync launcher to look at the databases again (run by CREATE EXTENSION).';
+
+-- The sinks an entity type is queued for: the semantic index always (the
+-- local index needs no configuration), Notion when a target is enabled.
+CREATE FUNCTION amprenta._sync_sinks(entity_type text) RETURNS SETOF text
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, amprenta AS
+$$
+	SELECT 'pinecone'
+	UNION ALL
+	SELECT 'notion' FROM amprenta.notion_targets t
+	 WHERE t.entity_type = $1 AND t.enabled
+$$;
+COMMENT ON FUNCTION amprenta._sync_sinks(text) IS
+	'Internal: sinks that receive changes of an entity type.';
+
+-- One statement per table and statement: the transition tables hold every
+-- row the statement touched, so a COPY of a million rows queues them with
+-- one INSERT ... SELECT.  Updates queue only rows whose synced content
+-- changed (updated_at and notion_page_id are not content).
+CREATE FUNCTION amprenta._sync_capture() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, amprenta AS
+$$
+DECLARE
+	etype text := TG_ARGV[0];
+BEGIN
+	IF NOT amprenta._sync_begin() THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id)
+		SELECT s.sink, 'upsert', etype, n.id
+		  FROM new_rows n, amprenta._sync_sinks(etype) AS s (sink)
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
+		DO UPDATE SET op = 'upsert';
+	ELSIF TG_OP = 'UPDATE' THEN
+		INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id)
+		SELECT s.sink, 'upsert', etype, n.id
+		  FROM new_rows n
+		  LEFT JOIN old_rows p ON p.id = n.id
+		 CROSS JOIN amprenta._sync_sinks(etype) AS s (sink)
+		 WHERE p.id IS NULL
+			OR (to_jsonb(n) - '{updated_at,notion_page_id}'::text[])
+			   IS DISTINCT FROM (to_jsonb(p) - '{updated_at,notion_page_id}'::text[])
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
+		DO UPDATE SET op = 'upsert';
+		-- A changed id is the old entity gone.
+		INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id)
+		SELECT s.sink, 'delete', etype, p.id
+		  FROM old_rows p, amprenta._sync_sinks(etype) AS s (sink)
+		 WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = p.id)
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
+		DO UPDATE SET op = 'delete';
+	ELSE
+		INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id)
+		SELECT s.sink, 'delete', etype, p.id
+		  FROM old_rows p, amprenta._sync_sinks(etype) AS s (sink)
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
+		DO UPDATE SET op = 'delete';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION amprenta._sync_capture() IS
+	'Trigger function (statement level, transition tables): queues changed entities in sync_outbox.';
+
+-- A signature's document lists its components: changing them re-syncs it.
+CREATE FUNCTION amprenta._sync_capture_components() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, amprenta AS
+$$
+BEGIN
+	IF NOT amprenta._sync_begin() THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id)
+		SELECT s.sink, 'upsert', 'signature', c.signature_id
+		  FROM (SELECT DISTINCT signature_id FROM old_rows) c
+		  JOIN amprenta.signatures g ON g.id = c.signature_id
+		 CROSS JOIN amprenta._sync_sinks('signature') AS s (sink)
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO NOTHING;
+	ELSE
+		INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id)
+		SELECT s.sink, 'upsert', 'signature', c.signature_id
+		  FROM (SELECT DISTINCT signature_id FROM new_rows) c
+		 CROSS JOIN amprenta._sync_sinks('signature') AS s (sink)
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION amprenta._sync_capture_components() IS
+	'Trigger function (statement level): queues the signatures whose components changed.';
+
+DO $$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN SELECT * FROM (VALUES ('programs', 'program'), ('experiments', 'experiment'),
+								   ('datasets', 'dataset'), ('signatures', 'signature'),
+								   ('features', 'feature')) AS v (tab, etype)
+	LOOP
+		EXECUTE format('CREATE TRIGGER sync_insert AFTER INSERT ON amprenta.%I '
+					   'REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT '
+					   'EXECUTE FUNCTION amprenta._sync_capture(%L)', t.tab, t.etype);
+		EXECUTE format('CREATE TRIGGER sync_update AFTER UPDATE ON amprenta.%I '
+					   'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT '
+					   'EXECUTE FUNCTION amprenta._sync_capture(%L)', t.tab, t.etype);
+		EXECUTE format('CREATE TRIGGER sync_delete AFTER DELETE ON amprenta.%I '
+					   'REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT '
+					   'EXECUTE FUNCTION amprenta._sync_capture(%L)', t.tab, t.etype);
+	END LOOP;
+END
+$$;
+-- Features are many and rarely worth a page each: their sync is off until
+-- an administrator enables these three triggers (see doc/sync.md).
+ALTER TABLE amprenta.features DISABLE TRIGGER sync_insert;
+ALTER TABLE amprenta.features DISABLE TRIGGER sync_update;
+ALTER TABLE amprenta.features DISABLE TRIGGER sync_delete;
+
+CREATE TRIGGER sync_insert AFTER INSERT ON amprenta.signature_components
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+	EXECUTE FUNCTION amprenta._sync_capture_components();
+CREATE TRIGGER sync_update AFTER UPDATE ON amprenta.signature_components
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+	EXECUTE FUNCTION amprenta._sync_capture_components();
+CREATE TRIGGER sync_delete AFTER DELETE ON amprenta.signature_components
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+	EXECUTE FUNCTION amprenta._sync_capture_components();
+
+-- What the sinks receive for an entity: a title, a text body (the chunks of
+-- the semantic index, the blocks of a new Notion page), the row as JSON for
+-- Notion properties, and the page the user linked.  Built here, in SQL, so
+-- an administrator can read (and adapt) exactly what leaves the database.
+CREATE FUNCTION amprenta._sync_document(entity_type text, entity_id uuid,
+										OUT title text, OUT body text,
+										OUT properties jsonb, OUT notion_page_id text)
+	RETURNS SETOF record
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, amprenta AS
+$$
+BEGIN
+	IF entity_type = 'dataset' THEN
+		RETURN QUERY
+		SELECT d.name,
+			   concat_ws(E'\n\n',
+				 concat_ws(E'\n',
+					'Dataset: ' || d.name,
+					'Omics type: ' || d.omics_type::text,
+					'Organism: ' || nullif(array_to_string(d.organism, ', '), ''),
+					'Disease: ' || nullif(array_to_string(d.disease, ', '), ''),
+					'Sample type: ' || nullif(array_to_string(d.sample_type, ', '), ''),
+					'File: ' || d.file_name),
+				 d.description, d.summary, d.methods, d.results, d.conclusions,
+				 (SELECT 'Top features: ' || string_agg(format('%s (%s, log2FC %s, adj. p %s)',
+						 f.normalized_name, f.feature_type,
+						 coalesce(round(x.log2_fold_change::numeric, 2)::text, 'NA'),
+						 coalesce(to_char(x.adjusted_p_value, 'FM9.99EEEE'), 'NA')), '; ' ORDER BY x.ord)
+					FROM (SELECT df.feature_id, df.log2_fold_change, df.adjusted_p_value,
+								 row_number() OVER (ORDER BY abs(df.statistic) DESC NULLS LAST,
+													df.adjusted_p_value NULLS LAST, df.ordinal) AS ord
+							FROM amprenta.dataset_features df
+						   WHERE df.dataset_id = d.id AND df.feature_id IS NOT NULL
+						   ORDER BY ord LIMIT 20) x
+					JOIN amprenta.features f ON f.id = x.feature_id),
+				 (SELECT 'Signature scores: ' || string_agg(format('%s (%s %s%s)', g.name, s.method,
+						 coalesce(round(s.score::numeric, 3)::text, 'NA'),
+						 coalesce(', p ' || to_char(s.p_value, 'FM9.99EEEE'), '')), '; '
+						 ORDER BY s.score DESC NULLS LAST, g.name)
+					FROM (SELECT * FROM amprenta.dataset_signature_scores s0
+						   WHERE s0.dataset_id = d.id ORDER BY s0.score DESC NULLS LAST LIMIT 10) s
+					JOIN amprenta.signatures g ON g.id = s.signature_id)),
+			   to_jsonb(d) - '{sample_names,file_sha256,external_ids}'::text[],
+			   d.notion_page_id
+		  FROM amprenta.datasets d WHERE d.id = entity_id;
+	ELSIF entity_type = 'signature' THEN
+		RETURN QUERY
+		SELECT g.name,
+			   concat_ws(E'\n\n',
+				 concat_ws(E'\n',
+					'Signature: ' || g.name,
+					'Source: ' || g.source,
+					'Biomarker role: ' || nullif(array_to_string(g.biomarker_role, ', '), ''),
+					'Phenotype axes: ' || nullif(array_to_string(g.phenotype_axes, ', '), '')),
+				 g.description,
+				 (SELECT 'Components: ' || string_agg(format('%s %s %s%s', c.feature_type, c.feature_name,
+						 coalesce(c.direction::text, 'unspecified'),
+						 CASE WHEN c.weight <> 1 THEN ' (weight ' || c.weight || ')' ELSE '' END), '; '
+						 ORDER BY c.feature_type, c.feature_name)
+					FROM amprenta.signature_components c WHERE c.signature_id = g.id),
+				 (SELECT 'Best datasets: ' || string_agg(format('%s (%s %s)', d.name, s.method,
+						 coalesce(round(s.score::numeric, 3)::text, 'NA')), '; '
+						 ORDER BY s.score DESC NULLS LAST, d.name)
+					FROM (SELECT * FROM amprenta.dataset_signature_scores s0
+						   WHERE s0.signature_id = g.id ORDER BY s0.score DESC NULLS LAST LIMIT 10) s
+					JOIN amprenta.datasets d ON d.id = s.dataset_id)),
+			   to_jsonb(g) - '{external_ids}'::text[]
+				 || jsonb_build_object('components',
+						(SELECT count(*) FROM amprenta.signature_components c WHERE c.signature_id = g.id)),
+			   g.notion_page_id
+		  FROM amprenta.signatures g WHERE g.id = entity_id;
+	ELSIF entity_type = 'program' THEN
+		RETURN QUERY
+		SELECT p.name,
+			   concat_ws(E'\n\n',
+				 concat_ws(E'\n', 'Program: ' || p.name,
+					'Disease: ' || nullif(array_to_string(p.disease, ', '), '')),
+				 p.description,
+				 (SELECT 'Experiments: ' || string_agg(e.name, '; ' ORDER BY e.name)
+					FROM amprenta.program_experiments pe JOIN amprenta.experiments e ON e.id = pe.experiment_id
+				   WHERE pe.program_id = p.id),
+				 (SELECT 'Datasets: ' || string_agg(d.name, '; ' ORDER BY d.name)
+					FROM amprenta.program_datasets pd JOIN amprenta.datasets d ON d.id = pd.dataset_id
+				   WHERE pd.program_id = p.id)),
+			   to_jsonb(p) - '{external_ids}'::text[],
+			   p.notion_page_id
+		  FROM amprenta.programs p WHERE p.id = entity_id;
+	ELSIF entity_type = 'experiment' THEN
+		RETURN QUERY
+		SELECT e.name,
+			   concat_ws(E'\n\n',
+				 concat_ws(E'\n', 'Experiment: ' || e.name,
+					'Type: ' || e.type,
+					'Disease: ' || nullif(array_to_string(e.disease, ', '), ''),
+					'Matrix: ' || nullif(array_to_string(e.matrix, ', '), ''),
+					'Model systems: ' || nullif(array_to_string(e.model_systems, ', '), ''),
+					'Targets: ' || nullif(array_to_string(e.targets, ', '), ''),
+					'Modality: ' || nullif(array_to_string(e.modality, ', '), ''),
+					'Stage: ' || e.stage),
+				 e.description,
+				 (SELECT 'Datasets: ' || string_agg(d.name, '; ' ORDER BY d.name)
+					FROM amprenta.experiment_datasets ed JOIN amprenta.datasets d ON d.id = ed.dataset_id
+				   WHERE ed.experiment_id = e.id)),
+			   to_jsonb(e) - '{external_ids}'::text[],
+			   e.notion_page_id
+		  FROM amprenta.experiments e WHERE e.id = entity_id;
+	ELSIF entity_type = 'feature' THEN
+		RETURN QUERY
+		SELECT f.normalized_name,
+			   concat_ws(E'\n', 'Feature: ' || f.normalized_name,
+				  'Type: ' || f.feature_type::text,
+				  'Name as first seen: ' || f.name,
+				  'Aliases: ' || nullif(array_to_string(f.aliases, ', '), '')),
+			   to_jsonb(f),
+			   f.notion_page_id
+		  FROM amprenta.features f WHERE f.id = entity_id;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION amprenta._sync_document(text, uuid) IS
+	'Internal: title, text body, row as JSON and linked Notion page of an entity, as sent to Notion and embedded for search.';
+
+-- Queue entities of one sink now (the body of amprenta_notion_sync and
+-- amprenta_pinecone_sync, also run by the worker for callers that wait).
+CREATE FUNCTION amprenta._sync_enqueue(sink text, entity_type text, entity_id uuid)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, amprenta AS
+$$
+DECLARE
+	t record;
+	n bigint;
+	total bigint := 0;
+BEGIN
+	FOR t IN SELECT * FROM (VALUES ('program', 'programs'), ('experiment', 'experiments'),
+								   ('dataset', 'datasets'), ('signature', 'signatures'),
+								   ('feature', 'features')) AS v (etype, tab)
+			  WHERE (_sync_enqueue.entity_type IS NULL AND v.etype <> 'feature')
+				 OR v.etype = _sync_enqueue.entity_type
+	LOOP
+		IF sink = 'notion' AND NOT EXISTS (SELECT 1 FROM amprenta.notion_targets n
+											WHERE n.entity_type = t.etype AND n.enabled) THEN
+			CONTINUE;
+		END IF;
+		EXECUTE format('INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id) '
+					   'SELECT $1, ''upsert'', $2, x.id FROM amprenta.%I x WHERE $3 IS NULL OR x.id = $3 '
+					   'ON CONFLICT (sink, entity_type, entity_id) WHERE state = ''pending'' '
+					   'DO UPDATE SET op = ''upsert''', t.tab)
+			USING sink, t.etype, entity_id;
+		GET DIAGNOSTICS n = ROW_COUNT;
+		total := total + n;
+	END LOOP;
+	RETURN total;
+END
+$$;
+COMMENT ON FUNCTION amprenta._sync_enqueue(text, text, uuid) IS
+	'Internal: queues the matching entities for one sink; returns how many.';
+
+-- The worker records a page it created on the entity row, unless the user
+-- linked one already.  notion_page_id is not synced content: no new change.
+CREATE FUNCTION amprenta._sync_set_page_id(entity_type text, entity_id uuid, page_id text)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, amprenta AS
+$$
+BEGIN
+	IF entity_type NOT IN ('program', 'experiment', 'dataset', 'signature', 'feature') THEN
+		RAISE EXCEPTION 'unknown entity type "%"', entity_type USING ERRCODE = '22023';
+	END IF;
+	EXECUTE format('UPDATE amprenta.%I SET notion_page_id = $2 WHERE id = $1 AND notion_page_id IS NULL',
+				   entity_type || 's')
+		USING entity_id, page_id;
+END
+$$;
+COMMENT ON FUNCTION amprenta._sync_set_page_id(text, uuid, text) IS
+	'Internal: stores the Notion page the worker created on the entity row, unless one is set.';
+
+-- The claim of the sync worker (and of any external process that drains
+-- the queue instead): lease up to batch due rows of a sink, committed at
+-- once by the caller.  SKIP LOCKED keeps concurrent claimers apart; an
+-- entity whose earlier row is still leased waits, so its changes arrive in
+-- order.
+CREATE FUNCTION amprenta._sync_claim(sink text, batch integer, lease_seconds integer)
+	RETURNS TABLE (id bigint, op text, entity_type text, entity_id uuid, attempts integer)
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, amprenta AS
+$$
+	WITH due AS (
+		SELECT o.id FROM amprenta.sync_outbox o
+		 WHERE o.sink = $1 AND o.state = 'pending' AND o.next_attempt_at <= now()
+		   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox i
+							WHERE i.state = 'inflight' AND i.sink = o.sink
+							  AND i.entity_type = o.entity_type AND i.entity_id = o.entity_id)
+		 ORDER BY o.next_attempt_at, o.id
+		 LIMIT $2
+		   FOR UPDATE SKIP LOCKED)
+	UPDATE amprenta.sync_outbox o
+	   SET state = 'inflight', attempts = o.attempts + 1, leased_by = pg_backend_pid(),
+		   lease_until = now() + $3 * interval '1 second'
+	  FROM due WHERE o.id = due.id
+	RETURNING o.id, o.op, o.entity_type, o.entity_id, o.attempts
+$$;
+COMMENT ON FUNCTION amprenta._sync_claim(text, integer, integer) IS
+	'Internal: leases up to batch due queue rows of a sink for lease_seconds; returns them.';
+
+CREATE FUNCTION amprenta.amprenta_notion_sync(entity_type text DEFAULT NULL, entity_id uuid DEFAULT NULL,
+											  wait_seconds integer DEFAULT 0)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'amprenta_notion_sync'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta.amprenta_notion_sync(text, uuid, integer) IS
+	'Queues entities (all, one type, or one entity) for Notion now; with wait_seconds > 0, waits until they are delivered. Returns the number queued.';
+
+CREATE FUNCTION amprenta.amprenta_pinecone_sync(entity_type text DEFAULT NULL, entity_id uuid DEFAULT NULL,
+												wait_seconds integer DEFAULT 0)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'amprenta_pinecone_sync'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta.amprenta_pinecone_sync(text, uuid, integer) IS
+	'Queues entities (all, one type, or one entity) for the semantic index (chunks, and Pinecone when configured) now; with wait_seconds > 0, waits until they are delivered. Returns the number queued.';
+
+CREATE FUNCTION amprenta.amprenta_retry_dead(sink text DEFAULT NULL, entity_type text DEFAULT NULL,
+											 entity_id uuid DEFAULT NULL)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, amprenta AS
+$$
+DECLARE
+	n bigint;
+BEGIN
+	IF sink IS NOT NULL AND sink NOT IN ('notion', 'pinecone') THEN
+		RAISE EXCEPTION 'unknown sink "%"', sink USING ERRCODE = '22023',
+			HINT = 'Valid sinks: notion, pinecone.';
+	END IF;
+	IF entity_type IS NOT NULL AND entity_type NOT IN ('program', 'experiment', 'dataset', 'signature', 'feature') THEN
+		RAISE EXCEPTION 'unknown entity type "%"', entity_type USING ERRCODE = '22023',
+			HINT = 'Valid entity types: program, experiment, dataset, signature, feature.';
+	END IF;
+	-- The newest dead row of each entity goes back to the queue (unless a
+	-- newer change is already pending); older dead rows of it are dropped.
+	WITH locked AS (
+		SELECT o.id FROM amprenta.sync_outbox o
+		 WHERE o.state = 'dead'
+		   AND (amprenta_retry_dead.sink IS NULL OR o.sink = amprenta_retry_dead.sink)
+		   AND (amprenta_retry_dead.entity_type IS NULL OR o.entity_type = amprenta_retry_dead.entity_type)
+		   AND (amprenta_retry_dead.entity_id IS NULL OR o.entity_id = amprenta_retry_dead.entity_id)
+		   FOR UPDATE),
+	dead AS (
+		SELECT o.id, o.sink, o.entity_type, o.entity_id,
+			   row_number() OVER (PARTITION BY o.sink, o.entity_type, o.entity_id ORDER BY o.id DESC) AS newest
+		  FROM amprenta.sync_outbox o JOIN locked l ON l.id = o.id),
+	revive AS (
+		SELECT d.id FROM dead d
+		 WHERE d.newest = 1
+		   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox p
+							WHERE p.state = 'pending' AND p.sink = d.sink
+							  AND p.entity_type = d.entity_type AND p.entity_id = d.entity_id)),
+	dropped AS (
+		DELETE FROM amprenta.sync_outbox o USING dead d
+		 WHERE o.id = d.id AND d.id NOT IN (SELECT id FROM revive))
+	UPDATE amprenta.sync_outbox o
+	   SET state = 'pending', attempts = 0, next_attempt_at = now(), lease_until = NULL, leased_by = NULL
+	  FROM revive r WHERE o.id = r.id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	IF n > 0 THEN
+		PERFORM amprenta._sync_begin();
+	END IF;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION amprenta.amprenta_retry_dead(text, text, uuid) IS
+	'Puts dead queue rows (optionally of one sink, entity type or entity) back in the queue with their attempts reset; returns how many.';
+
+CREATE FUNCTION amprenta.amprenta_worker_status(
+		OUT database name, OUT pid integer, OUT state text,
+		OUT started_at timestamptz, OUT heartbeat timestamptz, OUT restart_at timestamptz,
+		OUT exits integer, OUT requests bigint, OUT delivered bigint, OUT retried bigint,
+		OUT throttled bigint, OUT dead bigint,
+		OUT notion_paused_until timestamptz, OUT pinecone_paused_until timestamptz,
+		OUT last_error text, OUT last_error_at timestamptz)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'amprenta_worker_status'
+	LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION amprenta.amprenta_worker_status() IS
+	'One row per sync worker slot (database), from shared memory; one row with state ''not preloaded'' when the library was not loaded through shared_preload_libraries.';
+
+CREATE VIEW amprenta.sync_errors AS
+SELECT o.id AS outbox_id,
+	   o.sink,
+	   o.op,
+	   o.entity_type,
+	   o.entity_id,
+	   coalesce(p.name, e.name, d.name, g.name, f.normalized_name) AS entity_name,
+	   o.state,
+	   o.attempts,
+	   o.last_http_status,
+	   o.last_error,
+	   o.next_attempt_at,
+	   o.updated_at
+  FROM amprenta.sync_outbox o
+  LEFT JOIN amprenta.programs p ON o.entity_type = 'program' AND p.id = o.entity_id
+  LEFT JOIN amprenta.experiments e ON o.entity_type = 'experiment' AND e.id = o.entity_id
+  LEFT JOIN amprenta.datasets d ON o.entity_type = 'dataset' AND d.id = o.entity_id
+  LEFT JOIN amprenta.signatures g ON o.entity_type = 'signature' AND g.id = o.entity_id
+  LEFT JOIN amprenta.features f ON o.entity_type = 'feature' AND f.id = o.entity_id
+ WHERE o.last_error IS NOT NULL OR o.state = 'dead';
+COMMENT ON VIEW amprenta.sync_errors IS 'Queue rows that failed at least once: dead ones and pending ones waiting for a retry, with the entity''s name and the last error.';
+COMMENT ON COLUMN amprenta.sync_errors.outbox_id IS 'sync_outbox.id.';
+COMMENT ON COLUMN amprenta.sync_errors.sink IS 'notion or pinecone.';
+COMMENT ON COLUMN amprenta.sync_errors.op IS 'upsert or delete.';
+COMMENT ON COLUMN amprenta.sync_errors.entity_type IS 'Kind of entity.';
+COMMENT ON COLUMN amprenta.sync_errors.entity_id IS 'Id of the entity.';
+COMMENT ON COLUMN amprenta.sync_errors.entity_name IS 'Name of the entity (NULL when it was deleted).';
+COMMENT ON COLUMN amprenta.sync_errors.state IS 'pending (will be retried), inflight or dead.';
+COMMENT ON COLUMN amprenta.sync_errors.attempts IS 'Attempts spent.';
+COMMENT ON COLUMN amprenta.sync_errors.last_http_status IS 'HTTP status of the last attempt (NULL: no response).';
+COMMENT ON COLUMN amprenta.sync_errors.last_error IS 'Last error (secrets masked).';
+COMMENT ON COLUMN amprenta.sync_errors.next_attempt_at IS 'When it is tried again (pending rows).';
+COMMENT ON COLUMN amprenta.sync_errors.updated_at IS 'When the row last changed.';
+
+-------------------------------------------------------------------------------
 -- Identifier normalization
 -------------------------------------------------------------------------------
 
@@ -1172,7 +1638,11 @@ GRANT EXECUTE ON FUNCTION
 	amprenta.amprenta_create_signature(text, jsonb, jsonb),
 	amprenta.amprenta_ingest_signature_file(text, jsonb),
 	amprenta.amprenta_ingest_signature_files(text, jsonb),
-	amprenta.amprenta_refresh_scores(uuid)
+	amprenta.amprenta_refresh_scores(uuid),
+	amprenta.amprenta_notion_sync(text, uuid, integer),
+	amprenta.amprenta_pinecone_sync(text, uuid, integer),
+	amprenta._sync_begin(),
+	amprenta._sync_enqueue(text, text, uuid)
 	TO amprenta_writer;
 
 -- Admins configure and repair sync.
@@ -1180,3 +1650,10 @@ GRANT INSERT, UPDATE, DELETE ON
 	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_refs, amprenta.chunks
 	TO amprenta_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA amprenta TO amprenta_admin;
+GRANT EXECUTE ON FUNCTION
+	amprenta.amprenta_retry_dead(text, text, uuid),
+	amprenta.amprenta_worker_status()
+	TO amprenta_admin;
+
+-- A database listed in amprenta.databases gets its worker now.
+SELECT amprenta._sync_wake_launcher();

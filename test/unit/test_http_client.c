@@ -527,6 +527,7 @@ test_reuse(void)
 	HttpRequest a = request("GET", "/echo");
 	HttpRequest b = request("POST", "/echo");
 	json_object *da, *db;
+	long		bport;
 
 	b.body = "{}";
 	b.body_len = 2;
@@ -538,8 +539,26 @@ test_reuse(void)
 		  jint(da, "client_port") == jint(db, "client_port"),
 		  "connection reused across http_perform calls (port %ld, %ld)",
 		  jint(da, "client_port"), jint(db, "client_port"));
+	bport = jint(db, "client_port");
 	json_object_put(da);
 	json_object_put(db);
+
+	/* A request that must not be repeated never rides a reused connection. */
+	{
+		HttpRequest d = request("POST", "/echo");
+		json_object *dd;
+
+		d.body = "{}";
+		d.body_len = 2;
+		d.not_idempotent = true;
+		perform1(c, &d);
+		dd = echo_doc(&d);
+		CHECK(d.status == 200 && jint(dd, "client_port") > 0 &&
+			  jint(dd, "client_port") != bport,
+			  "a not_idempotent request opens a fresh connection (port %ld)", jint(dd, "client_port"));
+		json_object_put(dd);
+		http_request_clear(&d);
+	}
 	http_request_clear(&a);
 	http_request_clear(&b);
 	http_client_destroy(c);

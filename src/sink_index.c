@@ -1,0 +1,684 @@
+/*
+ * sink_index.c - the "pinecone" sink: the semantic index.
+ *
+ * An entity's text (amprenta._sync_document) is cut into chunks, each chunk
+ * embedded by amprenta.embedding_provider, and the chunks and vectors are
+ * written to amprenta.chunks, the local index that amprenta search reads.
+ * When amprenta.pinecone_index (or amprenta.pinecone_host) is set, the same
+ * vectors are upserted to Pinecone under deterministic ids
+ * "<entity_type>:<uuid>:<chunk>", so a replay after a crash overwrites
+ * instead of duplicating; the ids an entity no longer needs (it shrank, or
+ * it was deleted) are deleted there too.  Unchanged content (same hash as
+ * last delivered) costs nothing.
+ */
+#include "postgres.h"
+
+#include "json_compat.h"
+
+#include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "chunk_text.h"
+#include "embed.h"
+#include "embed_payload.h"
+#include "pinecone_payload.h"
+#include "sync_worker.h"
+
+#define PINECONE_API_VERSION	"2025-10"
+/* Inputs per embedding request (OpenAI allows 2048, Pinecone 96). */
+#define EMBED_BATCH_INPUTS		96
+#define EMBED_BATCH_TOKENS		100000
+/* Characters of chunk text kept in Pinecone metadata. */
+#define METADATA_TEXT_BYTES		2000
+
+typedef struct IndexData
+{
+	int			nchunks;
+	char	  **text;			/* chunk texts */
+	float	   *vectors;		/* nchunks * dim */
+	bool		unchanged;		/* same content as delivered: nothing to do */
+} IndexData;
+
+static char data_host[512];		/* Pinecone data-plane URL, once looked up */
+static char data_host_for[256];	/* ... for this index name */
+
+static int
+index_batch_limit(SyncContext *ctx)
+{
+	return amprenta_batch_size;
+}
+
+static void effective_hash(SyncItem *it);
+
+/* Runs in the claim transaction (SHA-256 needs a resource owner). */
+static void
+index_prepare(SyncContext *ctx, SyncItem *items, int n)
+{
+	outbox_read_documents(SYNC_SINK_PINECONE, items, n);
+	for (int i = 0; i < n; i++)
+		if (!items[i].is_delete && items[i].exists)
+			effective_hash(&items[i]);
+}
+
+static bool
+pinecone_configured(void)
+{
+	return (amprenta_pinecone_host && amprenta_pinecone_host[0]) ||
+		(amprenta_pinecone_index && amprenta_pinecone_index[0]);
+}
+
+static const char *
+embedding_model_name(void)
+{
+	static char name[300];
+
+	if (amprenta_embedding_provider == EMBEDDING_LOCAL)
+		return embed_model_name();
+	snprintf(name, sizeof(name), "%s:%s",
+			 amprenta_embedding_provider == EMBEDDING_OPENAI ? "openai" : "pinecone",
+			 amprenta_embedding_model);
+	return name;
+}
+
+/*
+ * What the index holds depends on the text and on where and how it was
+ * embedded: a new model, dimension or Pinecone index makes every entity
+ * "changed", so amprenta_pinecone_sync() then rebuilds everything.
+ */
+static void
+effective_hash(SyncItem *it)
+{
+	pg_cryptohash_ctx *c = pg_cryptohash_create(PG_SHA256);
+	char		config[1200];
+	uint8		out[PG_SHA256_DIGEST_LENGTH];
+
+	snprintf(config, sizeof(config), "%s|%d|%d|%s|%s|%s", embedding_model_name(),
+			 amprenta_embedding_dimension, amprenta_chunk_size,
+			 pinecone_configured() ? amprenta_pinecone_index : "",
+			 pinecone_configured() ? amprenta_pinecone_host : "",
+			 pinecone_configured() ? amprenta_pinecone_namespace : "");
+	if (c == NULL || pg_cryptohash_init(c) < 0 ||
+		pg_cryptohash_update(c, it->content_hash, 32) < 0 ||
+		pg_cryptohash_update(c, (const uint8 *) config, strlen(config)) < 0 ||
+		pg_cryptohash_final(c, out, sizeof(out)) < 0)
+		elog(ERROR, "could not compute SHA-256");
+	pg_cryptohash_free(c);
+	memcpy(it->content_hash, out, 32);
+}
+
+/* Cut every changed entity's text into chunks. */
+static int
+cut_chunks(SyncItem *items, int n)
+{
+	int			total = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		IndexData  *d = palloc0(sizeof(IndexData));
+		const char *body;
+		size_t		len,
+					need;
+		TextChunk  *cuts;
+
+		it->sink_data = d;
+		if (it->is_delete || !it->exists)
+			continue;
+		if (it->has_ref_hash && memcmp(it->ref_hash, it->content_hash, 32) == 0)
+		{
+			d->unchanged = true;
+			continue;
+		}
+		body = it->body ? it->body : "";
+		len = strlen(body);
+		need = chunk_text(body, len, (size_t) amprenta_chunk_size, NULL, 0);
+		if (need == 0)
+		{
+			/* Nothing but a title: embed the title. */
+			body = it->title ? it->title : it->entity_id_str;
+			len = strlen(body);
+			need = chunk_text(body, len, (size_t) amprenta_chunk_size, NULL, 0);
+		}
+		cuts = palloc(sizeof(TextChunk) * Max(need, 1));
+		chunk_text(body, len, (size_t) amprenta_chunk_size, cuts, need);
+		d->nchunks = (int) need;
+		d->text = palloc(sizeof(char *) * Max(need, 1));
+		for (size_t c = 0; c < need; c++)
+			d->text[c] = pnstrdup(body + cuts[c].start, cuts[c].len);
+		d->vectors = palloc(sizeof(float) * (size_t) Max(need, 1) * amprenta_embedding_dimension);
+		total += (int) need;
+	}
+	return total;
+}
+
+static void
+fail_all(SyncItem *items, int n, ItemOutcome oc, const char *msg, long status)
+{
+	for (int i = 0; i < n; i++)
+	{
+		if (items[i].outcome != ITEM_PENDING)
+			continue;
+		items[i].outcome = oc;
+		items[i].http_status = status;
+		strlcpy(items[i].error, msg, sizeof(items[i].error));
+	}
+}
+
+/* Embed with a remote provider, in batches bounded by inputs and tokens. */
+static bool
+embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
+{
+	const char **inputs = palloc(sizeof(char *) * Max(total, 1));
+	float	  **dest = palloc(sizeof(float *) * Max(total, 1));
+	int			k = 0;
+	char	   *key;
+	bool		openai = amprenta_embedding_provider == EMBEDDING_OPENAI;
+	const char *keyfile = openai ? amprenta_openai_api_key_file : amprenta_pinecone_api_key_file;
+	int			dim = amprenta_embedding_dimension;
+	int			start = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		IndexData  *d = items[i].sink_data;
+
+		for (int c = 0; c < d->nchunks; c++)
+		{
+			inputs[k] = d->text[c];
+			dest[k] = d->vectors + (size_t) c * dim;
+			k++;
+		}
+	}
+
+	key = sync_read_secret(keyfile, openai ? "amprenta.openai_api_key_file" : "amprenta.pinecone_api_key_file");
+	if (key == NULL)
+	{
+		sync_pause_sink(ctx, SYNC_SINK_PINECONE, 60 * 1000,
+						"no API key for the embedding provider (see amprenta.*_api_key_file)");
+		fail_all(items, n, ITEM_THROTTLED, "no API key for the embedding provider", 0);
+		for (int i = 0; i < n; i++)
+			items[i].throttle_ms = 60 * 1000;
+		return false;
+	}
+
+	while (start < total)
+	{
+		int			count = 0,
+					tokens = 0;
+		HttpRequest req;
+		char		url[1024];
+		char		auth[4200];
+		const char *headers[4];
+		char	   *body;
+		float	   *out;
+		char		err[256];
+		int			rc;
+
+		while (start + count < total && count < EMBED_BATCH_INPUTS &&
+			   (count == 0 || tokens + embed_estimate_tokens(inputs[start + count]) <= EMBED_BATCH_TOKENS))
+			tokens += embed_estimate_tokens(inputs[start + count++]);
+
+		if (openai)
+		{
+			snprintf(url, sizeof(url), "%s/embeddings", amprenta_openai_api_url);
+			snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+			body = openai_embed_body(amprenta_embedding_model, inputs + start, count, dim);
+			headers[0] = auth;
+			headers[1] = "Content-Type: application/json";
+			headers[2] = NULL;
+		}
+		else
+		{
+			snprintf(url, sizeof(url), "%s/embed", amprenta_pinecone_api_url);
+			snprintf(auth, sizeof(auth), "Api-Key: %s", key);
+			body = pinecone_embed_body(amprenta_embedding_model, "passage", inputs + start, count);
+			headers[0] = auth;
+			headers[1] = "Content-Type: application/json";
+			headers[2] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
+			headers[3] = NULL;
+		}
+		memset(&req, 0, sizeof(req));
+		req.method = "POST";
+		req.url = url;
+		req.headers = headers;
+		req.body = body;
+		req.body_len = strlen(body);
+		rc = sync_http(ctx, SYNC_SINK_PINECONE, &req, 1);
+		free(body);
+		if (rc < 0 || req.status < 200 || req.status >= 300)
+		{
+			SyncItem	probe;
+
+			memset(&probe, 0, sizeof(probe));
+			sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, &req, "embedding");
+			http_request_clear(&req);
+			for (int i = 0; i < n; i++)
+				if (items[i].outcome == ITEM_PENDING)
+				{
+					items[i].outcome = probe.outcome;
+					items[i].throttle_ms = probe.throttle_ms;
+					items[i].http_status = probe.http_status;
+					strlcpy(items[i].error, probe.error, sizeof(items[i].error));
+				}
+			return false;
+		}
+		out = palloc(sizeof(float) * (size_t) count * dim);
+		rc = embed_parse_response(req.response, req.response_len, !openai, count, dim, out, err, sizeof(err));
+		http_request_clear(&req);
+		if (rc != 0)
+		{
+			char		msg[300];
+
+			snprintf(msg, sizeof(msg), "embedding response: %s", err);
+			fail_all(items, n, rc == -3 ? ITEM_DEAD : ITEM_RETRY, msg, 0);
+			return false;
+		}
+		for (int j = 0; j < count; j++)
+			memcpy(dest[start + j], out + (size_t) j * dim, sizeof(float) * dim);
+		start += count;
+	}
+	return true;
+}
+
+static const char *
+pinecone_key(SyncContext *ctx, SyncItem *items, int n)
+{
+	char	   *key = sync_read_secret(amprenta_pinecone_api_key_file, "amprenta.pinecone_api_key_file");
+
+	if (key == NULL)
+	{
+		sync_pause_sink(ctx, SYNC_SINK_PINECONE, 60 * 1000,
+						"amprenta.pinecone_api_key_file is not set or not readable");
+		fail_all(items, n, ITEM_THROTTLED, "no Pinecone API key (amprenta.pinecone_api_key_file)", 0);
+		for (int i = 0; i < n; i++)
+			items[i].throttle_ms = 60 * 1000;
+	}
+	return key;
+}
+
+/* The data-plane URL: the setting, or asked of the control plane once. */
+static bool
+pinecone_data_url(SyncContext *ctx, const char *key, SyncItem *items, int n)
+{
+	HttpRequest req;
+	char		url[1024];
+	char		auth[4200];
+	const char *headers[3];
+	char		host[512];
+	int			rc;
+
+	if (amprenta_pinecone_host && amprenta_pinecone_host[0])
+	{
+		strlcpy(data_host, amprenta_pinecone_host, sizeof(data_host));
+		return true;
+	}
+	if (data_host[0] && strcmp(data_host_for, amprenta_pinecone_index) == 0)
+		return true;
+
+	snprintf(url, sizeof(url), "%s/indexes/%s", amprenta_pinecone_api_url, amprenta_pinecone_index);
+	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
+	headers[0] = auth;
+	headers[1] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
+	headers[2] = NULL;
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	req.headers = headers;
+	rc = sync_http(ctx, SYNC_SINK_PINECONE, &req, 1);
+	if (rc < 0 || req.status != 200 ||
+		!pc_parse_index_host(req.response, req.response_len, host, sizeof(host)))
+	{
+		SyncItem	probe;
+
+		memset(&probe, 0, sizeof(probe));
+		sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, &req, "describing the Pinecone index");
+		if (req.status == 200)
+		{
+			probe.outcome = ITEM_RETRY;
+			strlcpy(probe.error, "describing the Pinecone index: no host in the answer", sizeof(probe.error));
+		}
+		http_request_clear(&req);
+		for (int i = 0; i < n; i++)
+			if (items[i].outcome == ITEM_PENDING)
+			{
+				items[i].outcome = probe.outcome;
+				items[i].throttle_ms = probe.throttle_ms;
+				items[i].http_status = probe.http_status;
+				strlcpy(items[i].error, probe.error, sizeof(items[i].error));
+			}
+		return false;
+	}
+	http_request_clear(&req);
+	if (strncmp(host, "http://", 7) == 0 || strncmp(host, "https://", 8) == 0)
+		strlcpy(data_host, host, sizeof(data_host));
+	else
+		snprintf(data_host, sizeof(data_host), "%s://%s",
+				 strncmp(amprenta_pinecone_api_url, "http://", 7) == 0 ? "http" : "https", host);
+	strlcpy(data_host_for, amprenta_pinecone_index, sizeof(data_host_for));
+	return true;
+}
+
+static json_object *
+vector_metadata(SyncItem *it, int chunk_no, const char *text)
+{
+	json_object *m = json_object_new_object();
+
+	json_object_object_add(m, "entity_type", json_object_new_string(it->entity_type));
+	json_object_object_add(m, "entity_id", json_object_new_string(it->entity_id_str));
+	json_object_object_add(m, "chunk_no", json_object_new_int(chunk_no));
+	if (it->title)
+		json_object_object_add(m, "title", json_object_new_string(it->title));
+	json_object_object_add(m, "text", json_object_new_string_len(text, (int) Min(strlen(text), METADATA_TEXT_BYTES)));
+	if (it->user_page_id)
+		json_object_object_add(m, "notion_page_id", json_object_new_string(it->user_page_id));
+	return m;
+}
+
+/* Send one Pinecone data-plane request for the items idx[0..k). */
+static void
+pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body,
+			  SyncItem *items, int *idx, int k, const char *what)
+{
+	HttpRequest req;
+	char		url[1024];
+	char		auth[4200];
+	const char *headers[4];
+	int			rc;
+
+	snprintf(url, sizeof(url), "%s%s", data_host, path);
+	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
+	headers[0] = auth;
+	headers[1] = "Content-Type: application/json";
+	headers[2] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
+	headers[3] = NULL;
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.url = url;
+	req.headers = headers;
+	req.body = body;
+	req.body_len = strlen(body);
+	rc = sync_http(ctx, SYNC_SINK_PINECONE, &req, 1);
+	if (rc < 0 || req.status < 200 || req.status >= 300)
+	{
+		SyncItem	probe;
+
+		memset(&probe, 0, sizeof(probe));
+		sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, &req, what);
+		for (int j = 0; j < k; j++)
+		{
+			SyncItem   *it = &items[idx[j]];
+
+			if (it->outcome != ITEM_PENDING)
+				continue;
+			it->outcome = probe.outcome;
+			it->throttle_ms = probe.throttle_ms;
+			it->http_status = probe.http_status;
+			strlcpy(it->error, probe.error, sizeof(it->error));
+		}
+	}
+	http_request_clear(&req);
+}
+
+/* Upsert the vectors of changed entities, batches bounded by count and bytes. */
+static void
+pinecone_upsert(SyncContext *ctx, const char *key, SyncItem *items, int n)
+{
+	PcUpsert   *u = pc_upsert_new(amprenta_pinecone_namespace);
+	int		   *idx = palloc(sizeof(int) * Max(n, 1));
+	int			k = 0;
+	int			dim = amprenta_embedding_dimension;
+
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		IndexData  *d = it->sink_data;
+		bool		listed = false;
+
+		if (it->outcome != ITEM_PENDING || it->is_delete || !it->exists || d->unchanged)
+			continue;
+		for (int c = 0; c < d->nchunks; c++)
+		{
+			char		id[128];
+
+			snprintf(id, sizeof(id), "%s:%s:%d", it->entity_type, it->entity_id_str, c);
+			while (!pc_upsert_add(u, id, d->vectors + (size_t) c * dim, dim,
+								  vector_metadata(it, c, d->text[c])))
+			{
+				char	   *body;
+
+				if (pc_upsert_count(u) == 0)
+				{
+					it->outcome = ITEM_DEAD;
+					strlcpy(it->error, "a vector and its metadata exceed Pinecone's request size", sizeof(it->error));
+					break;
+				}
+				body = pc_upsert_body(u);
+				pinecone_send(ctx, key, "/vectors/upsert", body, items, idx, k, "Pinecone upsert");
+				free(body);
+				pc_upsert_free(u);
+				u = pc_upsert_new(amprenta_pinecone_namespace);
+				/* The current item's earlier chunks went in that batch: keep it listed. */
+				idx[0] = i;
+				k = listed ? 1 : 0;
+			}
+			if (it->outcome == ITEM_DEAD)
+				break;
+			if (!listed)
+			{
+				idx[k++] = i;
+				listed = true;
+			}
+		}
+	}
+	if (pc_upsert_count(u) > 0)
+	{
+		char	   *body = pc_upsert_body(u);
+
+		pinecone_send(ctx, key, "/vectors/upsert", body, items, idx, k, "Pinecone upsert");
+		free(body);
+	}
+	pc_upsert_free(u);
+}
+
+/* Delete the ids entities no longer have: surplus chunks, deleted entities. */
+static void
+pinecone_delete_surplus(SyncContext *ctx, const char *key, SyncItem *items, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		IndexData  *d = it->sink_data;
+		int			keep = (it->is_delete || !it->exists) ? 0 : d->nchunks;
+		int			from = keep;
+
+		if (it->outcome != ITEM_PENDING || d->unchanged)
+			continue;
+		while (from < it->ref_chunk_count)
+		{
+			int			cnt = Min(it->ref_chunk_count - from, 1000);
+			char	  **ids = palloc(sizeof(char *) * cnt);
+			char	   *body;
+
+			for (int c = 0; c < cnt; c++)
+				ids[c] = psprintf("%s:%s:%d", it->entity_type, it->entity_id_str, from + c);
+			body = pc_delete_ids_body((const char *const *) ids, cnt, amprenta_pinecone_namespace);
+			pinecone_send(ctx, key, "/vectors/delete", body, items, &i, 1, "Pinecone delete");
+			free(body);
+			from += cnt;
+		}
+	}
+}
+
+static void
+index_deliver(SyncContext *ctx, SyncItem *items, int n)
+{
+	int			total = cut_chunks(items, n);
+	int			dim = amprenta_embedding_dimension;
+
+	/* Embed. */
+	if (total > 0)
+	{
+		if (amprenta_embedding_provider == EMBEDDING_LOCAL)
+		{
+			for (int i = 0; i < n; i++)
+			{
+				IndexData  *d = items[i].sink_data;
+
+				for (int c = 0; c < d->nchunks; c++)
+					embed_text(d->text[c], strlen(d->text[c]), dim, d->vectors + (size_t) c * dim, NULL);
+				CHECK_FOR_INTERRUPTS();
+			}
+		}
+		else if (!embed_remote(ctx, items, n, total))
+			return;
+	}
+
+	/* Mirror to Pinecone. */
+	if (pinecone_configured())
+	{
+		const char *key = pinecone_key(ctx, items, n);
+
+		if (key == NULL || !pinecone_data_url(ctx, key, items, n))
+			return;
+		pinecone_upsert(ctx, key, items, n);
+		pinecone_delete_surplus(ctx, key, items, n);
+	}
+
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		IndexData  *d = it->sink_data;
+
+		if (it->outcome != ITEM_PENDING)
+			continue;
+		it->outcome = ITEM_DONE;
+		if (it->is_delete || !it->exists)
+			it->drop_ref = true;
+		else if (!d->unchanged)
+		{
+			it->write_ref = true;
+			it->new_chunk_count = d->nchunks;
+			it->new_external_id = psprintf("%s:%s", it->entity_type, it->entity_id_str);
+		}
+	}
+}
+
+static SPIPlanPtr upsert_plan;
+static SPIPlanPtr trim_plan;
+
+/* Write the local index: the chunks of what was delivered. */
+static void
+index_record(SyncContext *ctx, SyncItem *items, int n)
+{
+	int			dim = amprenta_embedding_dimension;
+	int			total = 0,
+				k = 0,
+				m = 0;
+	Datum	   *et,
+			   *eid,
+			   *no,
+			   *content,
+			   *vec;
+	Datum	   *tet,
+			   *teid,
+			   *tkeep;
+	Datum		args[7];
+	Oid			types[7] = {TEXTARRAYOID, UUIDARRAYOID, INT4ARRAYOID, TEXTARRAYOID, FLOAT4ARRAYOID, INT4OID, TEXTOID};
+	Oid			ttypes[3] = {TEXTARRAYOID, UUIDARRAYOID, INT4ARRAYOID};
+
+	for (int i = 0; i < n; i++)
+		if (items[i].outcome == ITEM_DONE && items[i].write_ref)
+			total += ((IndexData *) items[i].sink_data)->nchunks;
+	et = palloc(sizeof(Datum) * Max(total, 1));
+	eid = palloc(sizeof(Datum) * Max(total, 1));
+	no = palloc(sizeof(Datum) * Max(total, 1));
+	content = palloc(sizeof(Datum) * Max(total, 1));
+	vec = palloc(sizeof(Datum) * (size_t) Max(total, 1) * dim);
+	tet = palloc(sizeof(Datum) * Max(n, 1));
+	teid = palloc(sizeof(Datum) * Max(n, 1));
+	tkeep = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		IndexData  *d = it->sink_data;
+
+		if (it->outcome != ITEM_DONE || d->unchanged)
+			continue;
+		tet[m] = CStringGetTextDatum(it->entity_type);
+		teid[m] = UUIDPGetDatum(&it->entity_id);
+		tkeep[m] = Int32GetDatum(it->write_ref ? d->nchunks : 0);
+		m++;
+		if (!it->write_ref)
+			continue;
+		for (int c = 0; c < d->nchunks; c++)
+		{
+			et[k] = CStringGetTextDatum(it->entity_type);
+			eid[k] = UUIDPGetDatum(&it->entity_id);
+			no[k] = Int32GetDatum(c);
+			content[k] = CStringGetTextDatum(d->text[c]);
+			for (int j = 0; j < dim; j++)
+				vec[(size_t) k * dim + j] = Float4GetDatum(d->vectors[(size_t) c * dim + j]);
+			k++;
+		}
+	}
+	if (m == 0)
+		return;
+
+	if (trim_plan == NULL)
+	{
+		trim_plan = SPI_prepare("DELETE FROM amprenta.chunks c"
+								"  USING unnest($1::text[], $2::uuid[], $3::int[]) AS t (entity_type, entity_id, keep)"
+								" WHERE c.entity_type = t.entity_type AND c.entity_id = t.entity_id"
+								"   AND c.chunk_no >= t.keep", 3, ttypes);
+		if (trim_plan == NULL)
+			elog(ERROR, "SPI_prepare failed");
+		SPI_keepplan(trim_plan);
+	}
+	args[0] = PointerGetDatum(construct_array(tet, m, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(teid, m, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+	args[2] = PointerGetDatum(construct_array(tkeep, m, INT4OID, 4, true, TYPALIGN_INT));
+	if (SPI_execute_plan(trim_plan, args, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "trimming chunks failed");
+
+	if (k == 0)
+		return;
+	if (upsert_plan == NULL)
+	{
+		upsert_plan = SPI_prepare("INSERT INTO amprenta.chunks AS c (entity_type, entity_id, chunk_no, content,"
+								  "       content_sha256, embedding, embedding_model)"
+								  " SELECT t.entity_type, t.entity_id, t.chunk_no, t.content,"
+								  "        sha256(convert_to(t.content, 'UTF8')),"
+								  "        $5[(t.ord - 1) * $6 + 1 : t.ord * $6], $7"
+								  "   FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[]) WITH ORDINALITY"
+								  "        AS t (entity_type, entity_id, chunk_no, content, ord)"
+								  " ON CONFLICT (entity_type, entity_id, chunk_no) DO UPDATE"
+								  "   SET content = EXCLUDED.content, content_sha256 = EXCLUDED.content_sha256,"
+								  "       embedding = EXCLUDED.embedding, embedding_model = EXCLUDED.embedding_model",
+								  7, types);
+		if (upsert_plan == NULL)
+			elog(ERROR, "SPI_prepare failed");
+		SPI_keepplan(upsert_plan);
+	}
+	args[0] = PointerGetDatum(construct_array(et, k, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(eid, k, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+	args[2] = PointerGetDatum(construct_array(no, k, INT4OID, 4, true, TYPALIGN_INT));
+	args[3] = PointerGetDatum(construct_array(content, k, TEXTOID, -1, false, TYPALIGN_INT));
+	args[4] = PointerGetDatum(construct_array(vec, k * dim, FLOAT4OID, 4, true, TYPALIGN_INT));
+	args[5] = Int32GetDatum(dim);
+	args[6] = CStringGetTextDatum(embedding_model_name());
+	if (SPI_execute_plan(upsert_plan, args, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "writing chunks failed");
+}
+
+const SinkOps sink_index_ops = {
+	.sink = SYNC_SINK_PINECONE,
+	.batch_limit = index_batch_limit,
+	.prepare = index_prepare,
+	.deliver = index_deliver,
+	.record = index_record,
+};

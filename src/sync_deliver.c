@@ -1,0 +1,181 @@
+/*
+ * sync_deliver.c - what every sink does around an HTTP call: keep the rate,
+ * stop when asked to, read secrets from their files, and turn a failed
+ * response into the outcome of a queue row or a pause of the whole sink.
+ */
+#include "postgres.h"
+
+#include <time.h>
+
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/fd.h"
+#include "storage/pmsignal.h"
+#include "storage/latch.h"
+#include "storage/proc.h"
+#include "postmaster/interrupt.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "http_class.h"
+#include "sync_worker.h"
+
+/* Longest pause a Retry-After can impose (a day). */
+#define MAX_PAUSE_MS	(24 * 3600 * 1000L)
+/* Pause after 401/403 and other faults of the sink itself. */
+#define AUTH_PAUSE_MS	(60 * 1000L)
+
+/* Asked by the HTTP client between poll slices: no ereport here. */
+bool
+sync_should_stop(void *arg)
+{
+	return ProcDiePending || ShutdownRequestPending || QueryCancelPending ||
+		!PostmasterIsAlive();
+}
+
+void
+sync_pause_sink(SyncContext *ctx, int sink, int64 ms, const char *reason)
+{
+	TimestampTz until = GetCurrentTimestamp() + (TimestampTz) ms * 1000;
+
+	if (until > ctx->paused_until[sink])
+		ctx->paused_until[sink] = until;
+	strlcpy(ctx->pause_reason[sink], reason, sizeof(ctx->pause_reason[sink]));
+	ereport(LOG,
+			(errmsg("amprenta sync: %s sink paused for %lld ms: %s",
+					sync_sink_name(sink), (long long) ms, reason)));
+}
+
+/* Wait (latch-aware) until the sink's token bucket grants a request. */
+static void
+wait_for_token(SyncContext *ctx, int sink)
+{
+	for (;;)
+	{
+		int64		now = GetCurrentTimestamp() / 1000;
+		int64		wait;
+
+		CHECK_FOR_INTERRUPTS();
+		if (tb_take(&ctx->bucket[sink], now))
+			return;
+		wait = tb_wait_ms(&ctx->bucket[sink], now);
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 Max(wait, 1), PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
+
+/*
+ * Perform requests of one sink: one token each, then all of them through
+ * the client (at most amprenta.max_inflight at once).  Returns -1 when the
+ * worker was asked to stop (CHECK_FOR_INTERRUPTS then ends it).
+ */
+int
+sync_http(SyncContext *ctx, int sink, HttpRequest *reqs, int n)
+{
+	int			rc;
+
+	for (int i = 0; i < n; i++)
+	{
+		wait_for_token(ctx, sink);
+		if (reqs[i].timeout_ms == 0)
+			reqs[i].timeout_ms = amprenta_http_timeout_ms;
+		if (reqs[i].connect_timeout_ms == 0)
+			reqs[i].connect_timeout_ms = amprenta_http_connect_timeout_ms;
+	}
+	pgstat_report_wait_start(PG_WAIT_EXTENSION);
+	rc = http_perform(ctx->http, reqs, n, sync_should_stop, NULL, 100);
+	pgstat_report_wait_end();
+	ctx->slot->requests += n;
+	CHECK_FOR_INTERRUPTS();
+	return rc;
+}
+
+/*
+ * A request of an item failed: decide the item's outcome from the class of
+ * the response.  Throttling and authentication faults pause the sink and
+ * spend no attempt.
+ */
+void
+sync_item_fail(SyncContext *ctx, int sink, SyncItem *item, HttpRequest *r, const char *what)
+{
+	HttpOutcome oc = r->status == 0 ? HTTP_OUTCOME_RETRY : http_classify(r->status);
+	char		raw[512];
+
+	item->http_status = r->status;
+	if (r->status == 0)
+		snprintf(raw, sizeof(raw), "%s: %s", what, r->error[0] ? r->error : "no response");
+	else
+		snprintf(raw, sizeof(raw), "%s: HTTP %ld: %.*s", what, r->status,
+				 (int) Min(r->response_len, 300), r->response ? r->response : "");
+	http_error_text(raw, strlen(raw), item->error, sizeof(item->error));
+
+	switch (oc)
+	{
+		case HTTP_OUTCOME_THROTTLED:
+			{
+				int64		ms = http_retry_after_ms(r->retry_after, (int64) time(NULL), MAX_PAUSE_MS);
+
+				if (ms < 0)
+					ms = 1000;
+				item->outcome = ITEM_THROTTLED;
+				item->throttle_ms = ms;
+				tb_drain(&ctx->bucket[sink], GetCurrentTimestamp() / 1000);
+				sync_pause_sink(ctx, sink, ms, item->error);
+				break;
+			}
+		case HTTP_OUTCOME_AUTH:
+			item->outcome = ITEM_THROTTLED;
+			item->throttle_ms = AUTH_PAUSE_MS;
+			sync_pause_sink(ctx, sink, AUTH_PAUSE_MS, item->error);
+			break;
+		case HTTP_OUTCOME_RETRY:
+			item->outcome = ITEM_RETRY;
+			break;
+		default:
+			item->outcome = ITEM_DEAD;
+			break;
+	}
+}
+
+/*
+ * The secret in a file named by a superuser-only setting: first line,
+ * surrounding white space removed.  NULL (and the sink pauses) when the
+ * setting is empty or the file unreadable; the message never holds the
+ * secret.
+ */
+char *
+sync_read_secret(const char *path, const char *setting)
+{
+	FILE	   *f;
+	char		buf[4096];
+	size_t		len;
+
+	if (path == NULL || path[0] == '\0')
+		return NULL;
+	f = AllocateFile(path, "r");
+	if (f == NULL)
+	{
+		ereport(LOG,
+				(errcode_for_file_access(),
+				 errmsg("amprenta sync: could not read the file named by %s (\"%s\"): %m", setting, path)));
+		return NULL;
+	}
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	FreeFile(f);
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	{
+		char	   *s = buf;
+		char	   *e;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		e = s + strlen(s);
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		if (*s == '\0')
+			return NULL;
+		return pstrdup(s);
+	}
+}

@@ -1,0 +1,405 @@
+/*
+ * sync_outbox.c - the worker's side of amprenta.sync_outbox: claim, read,
+ * record, reclaim.
+ *
+ * Claims lease rows (FOR UPDATE SKIP LOCKED, committed at once) so that a
+ * worker that dies leaves them to be taken again when the lease expires:
+ * at-least-once delivery, made exactly-once at the sinks by idempotent
+ * calls.  Every statement here is prepared once and kept (SPI saved plans).
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "sync_worker.h"
+
+MemoryContext sync_round_context = NULL;
+
+static SPIPlanPtr claim_plan;
+static SPIPlanPtr read_plan;
+static SPIPlanPtr record_plan;
+static SPIPlanPtr refs_plan;
+static SPIPlanPtr drop_refs_plan;
+static SPIPlanPtr reclaim_plan;
+static SPIPlanPtr due_plan;
+
+static SPIPlanPtr
+prepare_saved(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		*plan = p;
+	}
+	return *plan;
+}
+
+/*
+ * Lease up to `limit` due rows of a sink (amprenta._sync_claim) and copy
+ * them into the round's memory.
+ */
+int
+outbox_claim(int sink, int limit, SyncItem **itemsp)
+{
+	Oid			argtypes[3] = {TEXTOID, INT4OID, INT4OID};
+	Datum		args[3];
+	SyncItem   *items;
+	uint64		n;
+
+	prepare_saved(&claim_plan,
+				  "SELECT id, op, entity_type, entity_id::text, attempts"
+				  "  FROM amprenta._sync_claim($1, $2, $3)",
+				  3, argtypes);
+	args[0] = CStringGetTextDatum(sync_sink_name(sink));
+	args[1] = Int32GetDatum(limit);
+	args[2] = Int32GetDatum(amprenta_lease_timeout_s);
+	if (SPI_execute_plan(claim_plan, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "claiming sync_outbox rows failed");
+
+	n = SPI_processed;
+	items = MemoryContextAllocZero(sync_round_context, sizeof(SyncItem) * Max(n, 1));
+	for (uint64 i = 0; i < n; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		SyncItem   *it = &items[i];
+		char	   *s;
+
+		it->id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		it->is_delete = strcmp(SPI_getvalue(tup, desc, 2), "delete") == 0;
+		strlcpy(it->entity_type, SPI_getvalue(tup, desc, 3), sizeof(it->entity_type));
+		s = SPI_getvalue(tup, desc, 4);
+		strlcpy(it->entity_id_str, s, sizeof(it->entity_id_str));
+		it->entity_id = *DatumGetUUIDP(DirectFunctionCall1(uuid_in, CStringGetDatum(s)));
+		it->attempts = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
+	}
+	*itemsp = items;
+	return (int) n;
+}
+
+static Datum
+text_array(SyncItem *items, int n, int which)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(which == 0 ? items[i].entity_type : items[i].entity_id_str);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* SPI_getvalue allocates in the current context: the round's, here. */
+static char *
+copy_text(HeapTuple tup, TupleDesc desc, int col)
+{
+	return SPI_getvalue(tup, desc, col);
+}
+
+/*
+ * The documents of the claimed entities and what the sink holds of them.
+ * Runs in the claim transaction; what the delivery needs is copied into
+ * the round's memory context, which outlives the transaction.
+ */
+void
+outbox_read_documents(int sink, SyncItem *items, int n)
+{
+	Oid			argtypes[3] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID};
+	Datum		args[3];
+	MemoryContext outer = sync_round_context;
+
+	if (n == 0)
+		return;
+	prepare_saved(&read_plan,
+				  "SELECT i.ord, d.title, d.body, d.properties::text, d.notion_page_id,"
+				  "       r.external_id, r.content_sha256, coalesce(r.chunk_count, 0), d.title IS NOT NULL,"
+				  "       sha256(convert_to(coalesce(d.title, '') || chr(1) || coalesce(d.body, '') || chr(1)"
+				  "              || coalesce(d.properties::text, ''), 'UTF8'))"
+				  "  FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS i (entity_type, entity_id, ord)"
+				  "  LEFT JOIN LATERAL amprenta._sync_document(i.entity_type, i.entity_id) d ON true"
+				  "  LEFT JOIN amprenta.sync_refs r ON r.sink = $3 AND r.entity_type = i.entity_type"
+				  "       AND r.entity_id = i.entity_id",
+				  3, argtypes);
+	args[0] = text_array(items, n, 0);
+	args[1] = text_array(items, n, 1);
+	args[2] = CStringGetTextDatum(sync_sink_name(sink));
+	/*
+	 * Not read-only: a snapshot taken now, after the claim.  The
+	 * transaction's first snapshot may predate the commit that queued a
+	 * claimed row, and would show the entity as it was before that change.
+	 */
+	if (SPI_execute_plan(read_plan, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading sync documents failed");
+
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int64		ord = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		SyncItem   *it;
+		Datum		h;
+		MemoryContext old;
+
+		if (ord < 1 || ord > n)
+			continue;
+		it = &items[ord - 1];
+		old = MemoryContextSwitchTo(outer);
+		it->exists = DatumGetBool(SPI_getbinval(tup, desc, 9, &isnull));
+		it->title = copy_text(tup, desc, 2);
+		it->body = copy_text(tup, desc, 3);
+		it->properties = copy_text(tup, desc, 4);
+		it->user_page_id = copy_text(tup, desc, 5);
+		it->ref_external_id = copy_text(tup, desc, 6);
+		h = SPI_getbinval(tup, desc, 7, &isnull);
+		if (!isnull)
+		{
+			bytea	   *b = DatumGetByteaPP(h);
+
+			if (VARSIZE_ANY_EXHDR(b) == 32)
+			{
+				memcpy(it->ref_hash, VARDATA_ANY(b), 32);
+				it->has_ref_hash = true;
+			}
+		}
+		it->ref_chunk_count = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
+		h = SPI_getbinval(tup, desc, 10, &isnull);
+		if (!isnull)
+		{
+			bytea	   *b = DatumGetByteaPP(h);
+
+			memcpy(it->content_hash, VARDATA_ANY(b), Min(32, VARSIZE_ANY_EXHDR(b)));
+		}
+		MemoryContextSwitchTo(old);
+	}
+}
+
+static Datum
+bytea_datum(const uint8 *p, int len)
+{
+	bytea	   *b = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(b, VARHDRSZ + len);
+	memcpy(VARDATA(b), p, len);
+	return PointerGetDatum(b);
+}
+
+/*
+ * Record the outcome of a round: sync_refs and page ids for what was
+ * delivered, then the queue rows (delete, retry later, or dead).  A failed
+ * row that a newer change of the same entity has meanwhile superseded is
+ * dropped: the pending row carries the latest state.
+ */
+void
+outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
+{
+	Oid			rtypes[5] = {INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID};
+	Datum		rargs[5];
+	Datum	   *ids = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *outcomes = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *delays = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *errors = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *errnulls = palloc(sizeof(bool) * Max(n, 1));
+	Datum	   *statuses = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *stnulls = palloc(sizeof(bool) * Max(n, 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	const char *sinkname = sync_sink_name(sink);
+
+	/* sync_refs first: what the sink now holds. */
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+
+		if (it->outcome != ITEM_DONE)
+			continue;
+		if (it->write_ref)
+		{
+			Oid			t[7] = {TEXTOID, TEXTOID, UUIDOID, TEXTOID, BYTEAOID, INT4OID, BOOLOID};
+			Datum		a[7];
+			char		nl[7] = {' ', ' ', ' ', it->new_external_id ? ' ' : 'n', ' ', ' ', ' '};
+
+			prepare_saved(&refs_plan,
+						  "WITH ref AS ("
+						  " INSERT INTO amprenta.sync_refs AS r (sink, entity_type, entity_id, external_id,"
+						  "        content_sha256, chunk_count, synced_at)"
+						  " VALUES ($1, $2, $3, $4, $5, $6, now())"
+						  " ON CONFLICT (sink, entity_type, entity_id) DO UPDATE"
+						  "   SET external_id = EXCLUDED.external_id, content_sha256 = EXCLUDED.content_sha256,"
+						  "       chunk_count = EXCLUDED.chunk_count, synced_at = now())"
+						  " SELECT CASE WHEN $7 THEN amprenta._sync_set_page_id($2, $3, $4) END",
+						  7, t);
+			a[0] = CStringGetTextDatum(sinkname);
+			a[1] = CStringGetTextDatum(it->entity_type);
+			a[2] = UUIDPGetDatum(&it->entity_id);
+			a[3] = it->new_external_id ? CStringGetTextDatum(it->new_external_id) : (Datum) 0;
+			a[4] = bytea_datum(it->content_hash, 32);
+			a[5] = Int32GetDatum(it->new_chunk_count);
+			a[6] = BoolGetDatum(it->write_page_id && it->new_external_id != NULL);
+			if (SPI_execute_plan(refs_plan, a, nl, false, 0) != SPI_OK_SELECT)
+				elog(ERROR, "recording sync_refs failed");
+		}
+		else if (it->drop_ref)
+		{
+			Oid			t[3] = {TEXTOID, TEXTOID, UUIDOID};
+			Datum		a[3];
+
+			prepare_saved(&drop_refs_plan,
+						  "DELETE FROM amprenta.sync_refs WHERE sink = $1 AND entity_type = $2 AND entity_id = $3",
+						  3, t);
+			a[0] = CStringGetTextDatum(sinkname);
+			a[1] = CStringGetTextDatum(it->entity_type);
+			a[2] = UUIDPGetDatum(&it->entity_id);
+			if (SPI_execute_plan(drop_refs_plan, a, NULL, false, 0) != SPI_OK_DELETE)
+				elog(ERROR, "deleting sync_refs failed");
+		}
+	}
+
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		const char *oc;
+		int64		delay = 0;
+
+		if (it->outcome == ITEM_PENDING)
+		{
+			it->outcome = ITEM_RETRY;
+			if (it->error[0] == '\0')
+				strlcpy(it->error, "delivery interrupted", sizeof(it->error));
+		}
+		if (it->outcome == ITEM_RETRY && it->attempts >= amprenta_max_attempts)
+			it->outcome = ITEM_DEAD;
+		switch (it->outcome)
+		{
+			case ITEM_DONE:
+				oc = "done";
+				ctx->slot->delivered++;
+				break;
+			case ITEM_RETRY:
+				oc = "retry";
+				delay = backoff_delay_ms(it->attempts, amprenta_retry_base_delay_ms,
+										 amprenta_retry_max_delay_ms, &ctx->rng);
+				ctx->slot->retried++;
+				break;
+			case ITEM_THROTTLED:
+				/*
+				 * Due at once: the pause lives in the worker (and ends early
+				 * at a reload, when a new token may have been set); after a
+				 * restart one request finds out whether it still holds.
+				 */
+				oc = "throttled";
+				delay = 0;
+				ctx->slot->throttled++;
+				break;
+			default:
+				oc = "dead";
+				ctx->slot->dead++;
+				break;
+		}
+		ids[i] = Int64GetDatum(it->id);
+		outcomes[i] = CStringGetTextDatum(oc);
+		delays[i] = Int64GetDatum(delay);
+		errors[i] = it->error[0] ? CStringGetTextDatum(it->error) : (Datum) 0;
+		errnulls[i] = it->error[0] == '\0';
+		statuses[i] = Int32GetDatum((int32) it->http_status);
+		stnulls[i] = it->http_status == 0;
+	}
+
+	prepare_saved(&record_plan,
+				  "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::int[])"
+				  "             AS r (id, outcome, delay_ms, err, status)),"
+				  " gone AS ("
+				  "  DELETE FROM amprenta.sync_outbox o USING r"
+				  "   WHERE o.id = r.id AND o.state = 'inflight'"
+				  "     AND (r.outcome = 'done'"
+				  "          OR (r.outcome <> 'dead' AND EXISTS ("
+				  "              SELECT 1 FROM amprenta.sync_outbox p WHERE p.state = 'pending'"
+				  "                 AND p.sink = o.sink AND p.entity_type = o.entity_type"
+				  "                 AND p.entity_id = o.entity_id)))"
+				  "  RETURNING o.id)"
+				  " UPDATE amprenta.sync_outbox o"
+				  "    SET state = CASE WHEN r.outcome = 'dead' THEN 'dead' ELSE 'pending' END,"
+				  "        lease_until = NULL, leased_by = NULL,"
+				  "        attempts = CASE WHEN r.outcome = 'throttled' THEN greatest(o.attempts - 1, 0)"
+				  "                        ELSE o.attempts END,"
+				  "        next_attempt_at = now() + r.delay_ms * interval '1 millisecond',"
+				  "        last_error = coalesce(r.err, o.last_error), last_http_status = r.status"
+				  "   FROM r"
+				  "  WHERE o.id = r.id AND o.state = 'inflight' AND r.outcome <> 'done'"
+				  "    AND o.id NOT IN (SELECT id FROM gone)",
+				  5, rtypes);
+	rargs[0] = PointerGetDatum(construct_md_array(ids, NULL, 1, dims, lbs, INT8OID, 8, true, TYPALIGN_DOUBLE));
+	rargs[1] = PointerGetDatum(construct_md_array(outcomes, NULL, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+	rargs[2] = PointerGetDatum(construct_md_array(delays, NULL, 1, dims, lbs, INT8OID, 8, true, TYPALIGN_DOUBLE));
+	rargs[3] = PointerGetDatum(construct_md_array(errors, errnulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+	rargs[4] = PointerGetDatum(construct_md_array(statuses, stnulls, 1, dims, lbs, INT4OID, 4, true, TYPALIGN_INT));
+	if (SPI_execute_plan(record_plan, rargs, NULL, false, 0) < 0)
+		elog(ERROR, "recording sync_outbox outcomes failed");
+}
+
+/*
+ * Leases that expired (their worker died or hung) return to the queue, or
+ * are dropped when a newer change of the entity is already pending.
+ */
+int64
+outbox_reclaim(void)
+{
+	prepare_saved(&reclaim_plan,
+				  "WITH expired AS ("
+				  "  SELECT o.id, o.sink, o.entity_type, o.entity_id FROM amprenta.sync_outbox o"
+				  "   WHERE o.state = 'inflight' AND o.lease_until < now() FOR UPDATE SKIP LOCKED),"
+				  " gone AS ("
+				  "  DELETE FROM amprenta.sync_outbox o USING expired e"
+				  "   WHERE o.id = e.id AND EXISTS (SELECT 1 FROM amprenta.sync_outbox p"
+				  "          WHERE p.state = 'pending' AND p.sink = e.sink AND p.entity_type = e.entity_type"
+				  "            AND p.entity_id = e.entity_id)"
+				  "  RETURNING o.id)"
+				  " UPDATE amprenta.sync_outbox o"
+				  "    SET state = 'pending', lease_until = NULL, leased_by = NULL, next_attempt_at = now(),"
+				  "        last_error = coalesce(o.last_error, 'lease expired: the worker stopped during delivery')"
+				  "   FROM expired e WHERE o.id = e.id AND o.id NOT IN (SELECT id FROM gone)",
+				  0, NULL);
+	if (SPI_execute_plan(reclaim_plan, NULL, NULL, false, 0) < 0)
+		elog(ERROR, "reclaiming sync_outbox leases failed");
+	return (int64) SPI_processed;
+}
+
+/*
+ * Milliseconds until the worker has something to do for a sink (-1:
+ * nothing): a pending row falls due (one waiting behind a leased row of the
+ * same entity does not count), or a lease expires.
+ */
+int64
+outbox_ms_until_due(int sink)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	bool		isnull;
+	Datum		d;
+
+	prepare_saved(&due_plan,
+				  "SELECT greatest(0, ceil(extract(epoch FROM least("
+				  "         (SELECT min(o.next_attempt_at) FROM amprenta.sync_outbox o"
+				  "           WHERE o.sink = $1 AND o.state = 'pending'"
+				  "             AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox i"
+				  "                              WHERE i.state = 'inflight' AND i.sink = o.sink"
+				  "                                AND i.entity_type = o.entity_type"
+				  "                                AND i.entity_id = o.entity_id)),"
+				  "         (SELECT min(lease_until) FROM amprenta.sync_outbox"
+				  "           WHERE sink = $1 AND state = 'inflight'))"
+				  "       - clock_timestamp()) * 1000))::bigint",
+				  1, argtypes);
+	args[0] = CStringGetTextDatum(sync_sink_name(sink));
+	if (SPI_execute_plan(due_plan, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading sync_outbox failed");
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull ? -1 : DatumGetInt64(d);
+}

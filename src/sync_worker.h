@@ -1,0 +1,102 @@
+/*
+ * sync_worker.h - what the worker loop and the sinks share.
+ *
+ * A round for one sink: claim a batch of queue rows and read what the sink
+ * needs from the database (one short transaction), deliver with no
+ * transaction open, record the outcome (a second short transaction).
+ */
+#ifndef AMPRENTA_SYNC_WORKER_H
+#define AMPRENTA_SYNC_WORKER_H
+
+#include "utils/uuid.h"
+
+#include "http_client.h"
+#include "ratelimit.h"
+#include "sync.h"
+
+typedef enum ItemOutcome
+{
+	ITEM_PENDING = 0,			/* not decided: retried like a transient failure */
+	ITEM_DONE,
+	ITEM_RETRY,					/* transient: back off, attempt spent */
+	ITEM_THROTTLED,				/* sink paused: no attempt spent */
+	ITEM_DEAD
+} ItemOutcome;
+
+typedef struct SyncItem
+{
+	/* the queue row */
+	int64		id;
+	bool		is_delete;
+	char		entity_type[16];
+	pg_uuid_t	entity_id;
+	char		entity_id_str[37];
+	int			attempts;
+
+	/* read in the claim transaction */
+	bool		exists;			/* the entity still exists */
+	char	   *title;
+	char	   *body;
+	char	   *properties;		/* JSON text of the row */
+	char	   *user_page_id;	/* notion_page_id set on the row */
+	char	   *ref_external_id;	/* sync_refs */
+	bool		has_ref_hash;
+	uint8		ref_hash[32];
+	int			ref_chunk_count;
+	uint8		content_hash[32];
+
+	/* decided by the delivery */
+	ItemOutcome outcome;
+	long		http_status;
+	char		error[256];
+	int64		throttle_ms;	/* ITEM_THROTTLED: how long the sink pauses */
+
+	/* to record */
+	bool		write_ref;		/* upsert sync_refs with the values below */
+	bool		drop_ref;		/* delete the sync_refs row */
+	char	   *new_external_id;
+	int			new_chunk_count;
+	bool		write_page_id;	/* store new_external_id as notion_page_id */
+	void	   *sink_data;		/* the sink's own (chunks, vectors) */
+} SyncItem;
+
+/* Worker-wide state the sinks use. */
+typedef struct SyncContext
+{
+	HttpClient *http;
+	TokenBucket bucket[SYNC_NSINKS];
+	TimestampTz paused_until[SYNC_NSINKS];
+	char		pause_reason[SYNC_NSINKS][256];
+	uint64		rng;
+	SyncWorkerSlot *slot;
+} SyncContext;
+
+typedef struct SinkOps
+{
+	int			sink;
+	int			(*batch_limit) (SyncContext *ctx);
+	void		(*prepare) (SyncContext *ctx, SyncItem *items, int n);	/* in a transaction */
+	void		(*deliver) (SyncContext *ctx, SyncItem *items, int n);	/* none open */
+	void		(*record) (SyncContext *ctx, SyncItem *items, int n);	/* in a transaction */
+} SinkOps;
+
+extern const SinkOps sink_index_ops;
+extern const SinkOps sink_notion_ops;
+
+/* sync_deliver.c: HTTP through the worker's client, rate and shutdown aware */
+extern bool sync_should_stop(void *arg);
+extern int	sync_http(SyncContext *ctx, int sink, HttpRequest *reqs, int n);
+extern void sync_item_fail(SyncContext *ctx, int sink, SyncItem *item, HttpRequest *r,
+						   const char *what);
+extern char *sync_read_secret(const char *path, const char *setting);
+extern void sync_pause_sink(SyncContext *ctx, int sink, int64 ms, const char *reason);
+
+/* sync_outbox.c; allocations that outlive a transaction go to the round's context */
+extern MemoryContext sync_round_context;
+extern int	outbox_claim(int sink, int limit, SyncItem **items);
+extern void outbox_read_documents(int sink, SyncItem *items, int n);
+extern void outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx);
+extern int64 outbox_reclaim(void);
+extern int64 outbox_ms_until_due(int sink);
+
+#endif

@@ -1,0 +1,200 @@
+# Sync end to end: the launcher, a worker, the Notion and Pinecone sinks,
+# against the loopback fakes of test/fake/.
+#
+# Failures prevented: changes that never reach Notion or the index; a second
+# Notion page for one entity after a crash or a lost answer; vectors left
+# behind by a shrunk or deleted entity; attempts spent on rate limits; a
+# worker that keeps delivering with a rejected token; a queue that loses rows
+# when the worker or the server dies mid-delivery.
+#
+# No sleeps: every wait polls the database or the fake until a condition
+# holds (poll_query_until, or wait_for below), with generous time limits.
+use strict;
+use warnings;
+use lib 'test/perl';
+use PostgreSQL::Test::Utils;
+use Test::More;
+use File::Spec;
+use Time::HiRes qw(usleep time);
+use AmprentaTest;
+use AmprentaFake;
+
+my $fake = AmprentaFake->start(seed => {
+	notion => {
+		tokens => ['ntn_test_token_0001'],
+		databases => [ { id => '11111111-1111-4111-8111-111111111111', title => 'Datasets',
+			data_sources => [ { id => '22222222-2222-4222-8222-222222222222', name => 'Datasets',
+				properties => { Name => 'title', 'Amprenta ID' => 'rich_text',
+					Omics => 'select', Disease => 'multi_select' } } ] } ],
+	},
+	pinecone => {
+		api_keys => ['pcsk_test_key_0001'],
+		indexes => [ { name => 'amprenta', dimension => 384, metric => 'cosine' } ],
+	},
+});
+
+my $node = amprenta_node('sync');
+my $dir = File::Spec->rel2abs($node->basedir);
+open my $t, '>', "$dir/notion.token" or die; print $t "ntn_test_token_0001\n"; close $t;
+open my $k, '>', "$dir/pinecone.key" or die; print $k "pcsk_test_key_0001\n"; close $k;
+$node->append_conf('postgresql.conf', join "\n",
+	"amprenta.databases = 'postgres'",
+	"amprenta.notion_api_url = '" . $fake->url('notion') . "'",
+	"amprenta.notion_token_file = '$dir/notion.token'",
+	"amprenta.notion_max_rps = 50",
+	"amprenta.pinecone_api_url = '" . $fake->url('pinecone_control') . "'",
+	"amprenta.pinecone_index = 'amprenta'",
+	"amprenta.pinecone_api_key_file = '$dir/pinecone.key'",
+	"amprenta.naptime = 1000",
+	"amprenta.retry_base_delay = 200",
+	"amprenta.retry_max_delay = 1000",
+	"amprenta.lease_timeout = 5",
+	"");
+$node->restart;
+$node->safe_psql('postgres', 'CREATE EXTENSION amprenta');
+$node->safe_psql('postgres', q{
+	INSERT INTO amprenta.notion_targets (entity_type, database_id, data_source_id, property_map)
+	VALUES ('dataset', '11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222',
+	        '{"omics_type": {"property": "Omics", "type": "select"},
+	          "disease": {"property": "Disease", "type": "multi_select"}}')});
+
+sub sql { my ($sql) = @_; return $node->safe_psql('postgres', $sql); }
+
+# Wait until the queue is empty (every change delivered) and nothing is dead.
+sub drained
+{
+	my ($what) = @_;
+	ok($node->poll_query_until('postgres',
+			"SELECT count(*) = 0 FROM amprenta.sync_outbox WHERE state <> 'dead'"),
+		"$what: the queue drains");
+	# Say why, when something is left.
+	diag(sql(q{SELECT string_agg(format('%s %s %s attempts %s: %s', sink, entity_type, state, attempts,
+		last_error), E'\n') FROM amprenta.sync_outbox}));
+}
+
+sub wait_for
+{
+	my ($what, $cond) = @_;
+	my $deadline = time + 60;
+	while (time < $deadline)
+	{
+		return pass($what) if $cond->();
+		usleep(50_000);
+	}
+	fail($what);
+}
+
+# Pages of the fake by Amprenta ID, not trashed.
+sub pages
+{
+	my %by;
+	for my $p (@{ $fake->notion_state->{pages} })
+	{
+		next if $p->{in_trash};
+		my $rt = $p->{properties}{'Amprenta ID'}{rich_text} // [];
+		my $id = join '', map { $_->{plain_text} // $_->{text}{content} } @$rt;
+		push @{ $by{$id} }, $p;
+	}
+	return \%by;
+}
+
+ok($node->poll_query_until('postgres',
+		"SELECT state = 'running' FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'"),
+	'the launcher started a worker for the listed database');
+
+# --- Delivery ---------------------------------------------------------------
+sql(q{INSERT INTO amprenta.datasets (name, omics_type, disease, description)
+	SELECT 'dataset ' || i, 'lipidomics', '{ALS}', repeat('Ceramides rise in ALS cerebrospinal fluid. ', 10 * i)
+	  FROM generate_series(1, 5) i});
+drained('five datasets');
+my $ids = sql("SELECT string_agg(id::text, ' ' ORDER BY name) FROM amprenta.datasets");
+my @ids = split / /, $ids;
+my $pages = pages();
+is(scalar(grep { @{ $pages->{$_} // [] } == 1 } @ids), 5, 'one Notion page per dataset');
+is($pages->{ $ids[0] }[0]{properties}{Omics}{select}{name}, 'lipidomics', 'the mapped select property');
+is(sql(q{SELECT count(*) FROM amprenta.datasets d
+	JOIN amprenta.sync_refs r ON r.sink = 'notion' AND r.entity_id = d.id AND r.external_id = d.notion_page_id}),
+	'5', 'page ids written back to the rows and to sync_refs');
+my $chunk_ids = sql("SELECT string_agg(vector_id, ' ' ORDER BY vector_id) FROM amprenta.chunks");
+my $vectors = $fake->vectors('amprenta');
+is(join(' ', sort keys %$vectors), $chunk_ids, 'Pinecone holds exactly the vectors of the local index');
+ok(sql("SELECT count(*) > 5 FROM amprenta.chunks") eq 't', 'long texts were cut into several chunks');
+is(sql("SELECT count(*) FROM amprenta.chunks WHERE array_length(embedding, 1) = 384 AND embedding_model = 'amprenta-hash-v1'"),
+	sql("SELECT count(*) FROM amprenta.chunks"), 'every chunk has a local embedding');
+is(sql("SELECT count(*) FROM amprenta.sync_outbox"), '0', 'delivered rows leave the queue');
+
+# An update that changes content updates the page; the entity shrinks: its
+# surplus vectors are deleted.
+my $creates = $fake->notion_state->{counters}{pages_created} // scalar @{ $fake->notion_state->{pages} };
+sql(qq{UPDATE amprenta.datasets SET description = 'short now' WHERE id = '$ids[4]'});
+drained('an update');
+$vectors = $fake->vectors('amprenta');
+is(scalar(grep { /^dataset:$ids[4]:/ } keys %$vectors), 1, 'a shrunk entity keeps only its one vector');
+is(join(' ', sort keys %$vectors), sql("SELECT string_agg(vector_id, ' ' ORDER BY vector_id) FROM amprenta.chunks"),
+	'Pinecone still mirrors the local index');
+is(scalar(@{ pages()->{ $ids[4] } }), 1, 'an update makes no new page');
+
+# A delete trashes the page and removes the vectors.
+sql(qq{DELETE FROM amprenta.datasets WHERE id = '$ids[3]'});
+drained('a delete');
+ok(!pages()->{ $ids[3] }, 'the page of a deleted dataset is in the trash');
+is(scalar(grep { /^dataset:$ids[3]:/ } keys %{ $fake->vectors('amprenta') }), 0, 'its vectors are gone');
+is(sql(qq{SELECT count(*) FROM amprenta.chunks WHERE entity_id = '$ids[3]'}), '0', 'and its chunks');
+
+# --- wait_seconds: queue and wait for delivery -------------------------------
+is(sql("SELECT amprenta.amprenta_notion_sync('dataset', NULL, 60)"), '4',
+	'amprenta_notion_sync(wait_seconds) queues the four datasets and returns when they are delivered');
+is(sql("SELECT count(*) FROM amprenta.sync_outbox"), '0', 'nothing left in the queue after the wait');
+
+# --- A lost answer after a create: no second page -----------------------------
+$fake->fault({ service => 'notion', match => { method => 'POST', path => '^/v1/pages$' },
+	times => 1, action => { type => 'apply_then_reset' } });
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('lost answer', 'proteomics')});
+drained('a create whose answer was lost');
+my $lost = sql("SELECT id FROM amprenta.datasets WHERE name = 'lost answer'");
+is(scalar(@{ pages()->{$lost} }), 1, 'the page created before the reset was found, not created twice');
+$fake->clear_faults;
+
+# --- 429: the sink pauses, no attempt spent -----------------------------------
+$fake->fault({ service => 'notion', match => { method => 'POST', path => '^/v1/pages$' },
+	times => 3, action => { type => 'status', preset => 'notion_429', retry_after => 1 } });
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('rate limited', 'metabolomics')});
+wait_for('the worker met the 429s', sub {
+	diag(sql("SELECT format('%s %s %s %s', sink, state, attempts, last_error) FROM amprenta.sync_outbox")) if $ENV{AMPRENTA_DEBUG};
+	sql("SELECT throttled >= 1 FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'") eq 't' });
+is(sql(q{SELECT coalesce(max(attempts), 0) FROM amprenta.sync_outbox WHERE sink = 'notion'}), '0',
+	'a rate-limited row has spent no attempt');
+drained('after the 429 storm');
+is(scalar(@{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name = 'rate limited'") } }), 1,
+	'delivered once the limit lifted');
+$fake->clear_faults;
+
+# --- 401: the sink pauses with the rows untouched -----------------------------
+$fake->fault({ service => 'notion', times => -1, action => { type => 'status', status => 401 } });
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('unauthorized', 'metabolomics')});
+ok($node->poll_query_until('postgres',
+		"SELECT notion_paused_until > now() FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'"),
+	'401 pauses the Notion sink');
+is(sql(q{SELECT state || ' ' || attempts FROM amprenta.sync_outbox WHERE sink = 'notion'}), 'pending 0',
+	'the row waits, no attempt spent');
+$fake->clear_faults;
+sql('SELECT pg_reload_conf()');
+drained('after the token was fixed and the configuration reloaded');
+
+# --- A permanent error: dead, kept, retried on demand --------------------------
+sql(q{UPDATE amprenta.notion_targets SET property_map = property_map || '{"name": {"property": "No such property", "type": "rich_text"}}'});
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('bad mapping', 'metabolomics')});
+ok($node->poll_query_until('postgres',
+		"SELECT count(*) = 1 FROM amprenta.sync_outbox WHERE state = 'dead' AND last_http_status = 400"),
+	'a 400 makes the row dead');
+like(sql("SELECT last_error FROM amprenta.sync_errors WHERE entity_name = 'bad mapping'"), qr/HTTP 400/,
+	'sync_errors shows the error with the entity name');
+sql(q{UPDATE amprenta.notion_targets SET property_map = property_map - 'name'});
+is(sql("SELECT amprenta.amprenta_retry_dead('notion')"), '1', 'amprenta_retry_dead requeues it');
+drained('after the fix');
+is(scalar(@{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name = 'bad mapping'") } }), 1,
+	'delivered after the retry');
+
+$node->stop;
+$fake->stop;
+done_testing();
