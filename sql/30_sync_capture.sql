@@ -1,15 +1,29 @@
--- Sync capture: statement triggers queue changed entities in sync_outbox,
--- coalesced, set-based, only when synced content changed; the SQL surface
--- around the queue.  No worker runs for this database: the queue only fills.
+-- Sync capture: statement triggers record changed entities in sync_capture
+-- (one row per statement and sink), _sync_expand() turns them into
+-- coalesced sync_outbox rows, only when synced content changed; the SQL
+-- surface around the queue.  No worker runs for this database: the test
+-- moves captures into the queue itself, as the worker would.
 \set VERBOSITY sqlstate
 SET client_min_messages = warning;
+DELETE FROM amprenta.sync_capture;
 DELETE FROM amprenta.sync_outbox;
 DELETE FROM amprenta.sync_refs;
+
+-- The queue as the worker sees it, after moving the captures into it.
+CREATE FUNCTION pg_temp.outbox() RETURNS SETOF amprenta.sync_outbox LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM amprenta._sync_expand(1000);
+	RETURN QUERY SELECT * FROM amprenta.sync_outbox;
+END $$;
+CREATE FUNCTION pg_temp.clear() RETURNS void LANGUAGE sql AS $$
+	DELETE FROM amprenta.sync_capture;
+	DELETE FROM amprenta.sync_outbox;
+$$;
 
 CREATE FUNCTION pg_temp.queue() RETURNS TABLE (sink text, op text, entity_type text, name text, state text, attempts int)
 LANGUAGE sql AS $$
 	SELECT o.sink, o.op, o.entity_type, coalesce(e.name, '(' || o.entity_type || ')'), o.state, o.attempts
-	  FROM amprenta.sync_outbox o
+	  FROM pg_temp.outbox() o
 	  LEFT JOIN LATERAL (SELECT title AS name FROM amprenta._sync_document(o.entity_type, o.entity_id)) e ON true
 	 ORDER BY 4, 1, 2
 $$;
@@ -26,50 +40,54 @@ SELECT * FROM pg_temp.queue();
 -- Repeated changes coalesce into the one pending row per entity and sink.
 UPDATE amprenta.datasets SET description = 'first' WHERE name = 'CSF lipids';
 UPDATE amprenta.datasets SET description = 'second' WHERE name = 'CSF lipids';
-SELECT count(*) AS csf_rows FROM amprenta.sync_outbox o JOIN amprenta.datasets d ON d.id = o.entity_id
+SELECT count(*) AS csf_rows FROM pg_temp.outbox() o JOIN amprenta.datasets d ON d.id = o.entity_id
  WHERE d.name = 'CSF lipids';
 
 -- Only changes of synced content queue: not updated_at or notion_page_id,
 -- not an UPDATE that changes nothing.
-DELETE FROM amprenta.sync_outbox;
+SELECT pg_temp.clear();
 UPDATE amprenta.datasets SET notion_page_id = 'page-1' WHERE name = 'CSF lipids';
 UPDATE amprenta.datasets SET name = name;
-SELECT count(*) AS after_noop_updates FROM amprenta.sync_outbox;
+SELECT count(*) AS after_noop_updates FROM pg_temp.outbox();
 UPDATE amprenta.datasets SET disease = '{ALS}' WHERE name = 'Plasma genes';
 SELECT * FROM pg_temp.queue();
 
 -- The session switch.
-DELETE FROM amprenta.sync_outbox;
+SELECT pg_temp.clear();
 SET amprenta.sync_enabled = off;
 INSERT INTO amprenta.experiments (name) VALUES ('quiet experiment');
-SELECT count(*) AS with_sync_off FROM amprenta.sync_outbox;
+SELECT count(*) AS with_sync_off FROM pg_temp.outbox();
 RESET amprenta.sync_enabled;
 
--- A delete turns the pending row into a delete.
+-- A delete turns the pending row into a delete, also when both changes
+-- wait in sync_capture: the later one wins.
 INSERT INTO amprenta.experiments (name) VALUES ('short-lived');
 DELETE FROM amprenta.experiments WHERE name = 'short-lived';
-SELECT sink, op, entity_type FROM amprenta.sync_outbox ORDER BY 1;
+SELECT sink, op, entity_type FROM pg_temp.outbox() ORDER BY 1;
 
 -- COPY of many rows: one statement, every row queued once.
-DELETE FROM amprenta.sync_outbox;
+SELECT pg_temp.clear();
 COPY amprenta.programs (name) FROM STDIN;
 copied 1
 copied 2
 copied 3
 \.
-SELECT sink, count(*) FROM amprenta.sync_outbox GROUP BY 1 ORDER BY 1;
+-- One capture row per statement and sink, holding the three ids.
+SELECT sink, op, entity_type, cardinality(entity_ids) FROM amprenta.sync_capture;
+SELECT sink, count(*) FROM pg_temp.outbox() GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS captures_left FROM amprenta.sync_capture;
 
 -- Components re-sync their signature; features are off by default.
-DELETE FROM amprenta.sync_outbox;
+SELECT pg_temp.clear();
 SELECT amprenta.amprenta_create_signature('sync sig', '[{"feature": "TP53", "feature_type": "gene", "direction": "up"}]') IS NOT NULL AS created;
-SELECT op, entity_type, count(*) FROM amprenta.sync_outbox GROUP BY 1, 2 ORDER BY 2;
-DELETE FROM amprenta.sync_outbox;
+SELECT op, entity_type, count(*) FROM pg_temp.outbox() GROUP BY 1, 2 ORDER BY 2;
+SELECT pg_temp.clear();
 UPDATE amprenta.signature_components SET weight = 2
  WHERE signature_id = (SELECT id FROM amprenta.signatures WHERE name = 'sync sig');
-SELECT op, entity_type, count(*) FROM amprenta.sync_outbox GROUP BY 1, 2 ORDER BY 2;
-DELETE FROM amprenta.sync_outbox;
+SELECT op, entity_type, count(*) FROM pg_temp.outbox() GROUP BY 1, 2 ORDER BY 2;
+SELECT pg_temp.clear();
 INSERT INTO amprenta.features (feature_type, normalized_name, name) VALUES ('gene', 'SYNCTEST1', 'SYNCTEST1');
-SELECT count(*) AS feature_rows FROM amprenta.sync_outbox;
+SELECT count(*) AS feature_rows FROM pg_temp.outbox();
 
 -- The document an entity becomes.
 SELECT title, body FROM amprenta.datasets d, amprenta._sync_document('dataset', d.id) WHERE d.name = 'Plasma genes';
@@ -78,7 +96,7 @@ SELECT title, body LIKE 'Signature: sync sig%Components: gene TP53 up (weight 2)
 SELECT count(*) AS no_document FROM amprenta._sync_document('dataset', '00000000-0000-0000-0000-000000000000');
 
 -- amprenta_notion_sync / amprenta_pinecone_sync queue now.
-DELETE FROM amprenta.sync_outbox;
+SELECT pg_temp.clear();
 SELECT amprenta.amprenta_notion_sync('dataset') AS notion_datasets;
 SELECT amprenta.amprenta_notion_sync() AS notion_all;
 SELECT amprenta.amprenta_pinecone_sync('dataset', (SELECT id FROM amprenta.datasets WHERE name = 'CSF lipids')) AS one;
@@ -106,6 +124,7 @@ UPDATE amprenta.sync_outbox SET state = 'dead', lease_until = NULL, last_error =
 SELECT sink, entity_type, entity_name, state, last_http_status, last_error FROM amprenta.sync_errors ORDER BY entity_name;
 -- A newer change of one of them is already pending: its dead row is dropped.
 UPDATE amprenta.datasets SET description = 'third' WHERE name = 'CSF lipids';
+SELECT count(*) AS pending_again FROM pg_temp.outbox() WHERE state = 'pending';
 SELECT amprenta.amprenta_retry_dead('pinecone') AS none_dead_there;
 SELECT amprenta.amprenta_retry_dead('notion') AS revived;
 SELECT state, attempts, count(*) FROM amprenta.sync_outbox WHERE sink = 'notion' GROUP BY 1, 2 ORDER BY 1, 2;
@@ -115,4 +134,4 @@ SELECT amprenta.amprenta_retry_dead('elsewhere');
 SELECT count(*) AS workers_here FROM amprenta.amprenta_worker_status() WHERE database = current_database();
 
 DELETE FROM amprenta.notion_targets;
-DELETE FROM amprenta.sync_outbox;
+SELECT pg_temp.clear();

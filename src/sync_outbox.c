@@ -27,6 +27,7 @@ static SPIPlanPtr refs_plan;
 static SPIPlanPtr drop_refs_plan;
 static SPIPlanPtr reclaim_plan;
 static SPIPlanPtr due_plan;
+static SPIPlanPtr expand_plan;
 
 static SPIPlanPtr
 prepare_saved(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
@@ -346,6 +347,21 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 }
 
 /*
+ * Captured statements (sync_capture) become queue rows: in its own
+ * transaction, so the rows are there for the claim that follows.
+ */
+int64
+outbox_expand(void)
+{
+	bool		isnull;
+
+	prepare_saved(&expand_plan, "SELECT amprenta._sync_expand(100)", 0, NULL);
+	if (SPI_execute_plan(expand_plan, NULL, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "moving captured changes into sync_outbox failed");
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
  * Leases that expired (their worker died or hung) return to the queue, or
  * are dropped when a newer change of the entity is already pending.
  */
@@ -386,7 +402,8 @@ outbox_ms_until_due(int sink)
 	Datum		d;
 
 	prepare_saved(&due_plan,
-				  "SELECT greatest(0, ceil(extract(epoch FROM least("
+				  "SELECT CASE WHEN EXISTS (SELECT 1 FROM amprenta.sync_capture WHERE sink = $1) THEN 0 ELSE"
+				  "       greatest(0, ceil(extract(epoch FROM least("
 				  "         (SELECT min(o.next_attempt_at) FROM amprenta.sync_outbox o"
 				  "           WHERE o.sink = $1 AND o.state = 'pending'"
 				  "             AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox i"
@@ -395,7 +412,7 @@ outbox_ms_until_due(int sink)
 				  "                                AND i.entity_id = o.entity_id)),"
 				  "         (SELECT min(lease_until) FROM amprenta.sync_outbox"
 				  "           WHERE sink = $1 AND state = 'inflight'))"
-				  "       - clock_timestamp()) * 1000))::bigint",
+				  "       - clock_timestamp()) * 1000))::bigint END",
 				  1, argtypes);
 	args[0] = CStringGetTextDatum(sync_sink_name(sink));
 	if (SPI_execute_plan(due_plan, args, NULL, true, 1) != SPI_OK_SELECT)

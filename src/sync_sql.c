@@ -132,9 +132,13 @@ queue_left(int sink, const char *etype, pg_uuid_t *id, TimestampTz since,
 							  "       count(*) FILTER (WHERE state = 'dead' AND updated_at >= $4), "
 							  "       (array_agg(last_error ORDER BY updated_at DESC) "
 							  "          FILTER (WHERE state = 'dead' AND updated_at >= $4))[1] "
-							  "  FROM amprenta.sync_outbox "
-							  " WHERE sink = $1 AND ($2::text IS NULL OR entity_type = $2) "
-							  "   AND ($3::uuid IS NULL OR entity_id = $3)",
+							  "  FROM (SELECT state, updated_at, last_error FROM amprenta.sync_outbox "
+							  "         WHERE sink = $1 AND ($2::text IS NULL OR entity_type = $2) "
+							  "           AND ($3::uuid IS NULL OR entity_id = $3) "
+							  "        UNION ALL "
+							  "        SELECT 'captured', created_at, NULL FROM amprenta.sync_capture "
+							  "         WHERE sink = $1 AND ($2::text IS NULL OR entity_type = $2) "
+							  "           AND ($3::uuid IS NULL OR entity_ids @> ARRAY[$3::uuid])) q",
 							  4, argtypes, args, nulls, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_with_args failed");
 	*live = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));

@@ -365,6 +365,11 @@ amprenta_sync_worker_main(Datum arg)
 			serve_waiters();
 			begin_xact();
 			SPI_connect();
+			outbox_expand();
+			SPI_finish();
+			commit_xact();
+			begin_xact();
+			SPI_connect();
 			outbox_reclaim();
 			SPI_finish();
 			commit_xact();

@@ -97,6 +97,7 @@ extern int	outbox_claim(int sink, int limit, SyncItem **items);
 extern void outbox_read_documents(int sink, SyncItem *items, int n);
 extern void outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx);
 extern int64 outbox_reclaim(void);
+extern int64 outbox_expand(void);
 extern int64 outbox_ms_until_due(int sink);
 
 #endif

@@ -640,6 +640,28 @@ COMMENT ON COLUMN amprenta.sync_outbox.last_http_status IS 'HTTP status of the l
 COMMENT ON COLUMN amprenta.sync_outbox.created_at IS 'When the change was first enqueued.';
 COMMENT ON COLUMN amprenta.sync_outbox.updated_at IS 'When the row last changed (kept by a trigger).';
 
+-- What the capture triggers write: one row per statement and sink, the ids
+-- of every entity the statement changed.  Writing 100,000 queue rows (and
+-- their index entries) inside a user's COPY would cost about as much as the
+-- COPY itself; one array is nearly free.  The worker turns these rows into
+-- sync_outbox rows (coalesced) in a transaction of its own.
+CREATE TABLE amprenta.sync_capture (
+	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	sink			text NOT NULL CHECK (sink IN ('notion', 'pinecone')),
+	op				text NOT NULL CHECK (op IN ('upsert', 'delete')),
+	entity_type		text NOT NULL
+					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
+	entity_ids		uuid[] NOT NULL CHECK (cardinality(entity_ids) > 0),
+	created_at		timestamptz NOT NULL DEFAULT now()
+) WITH (autovacuum_vacuum_scale_factor = 0.01);
+COMMENT ON TABLE amprenta.sync_capture IS 'Changes captured by the sync triggers, one row per statement and sink, not yet moved into sync_outbox by the worker.';
+COMMENT ON COLUMN amprenta.sync_capture.id IS 'Capture order.';
+COMMENT ON COLUMN amprenta.sync_capture.sink IS 'notion or pinecone.';
+COMMENT ON COLUMN amprenta.sync_capture.op IS 'upsert or delete.';
+COMMENT ON COLUMN amprenta.sync_capture.entity_type IS 'Kind of the entities.';
+COMMENT ON COLUMN amprenta.sync_capture.entity_ids IS 'Ids of the entities the statement changed.';
+COMMENT ON COLUMN amprenta.sync_capture.created_at IS 'When the statement ran.';
+
 CREATE TABLE amprenta.sync_refs (
 	sink			text NOT NULL CHECK (sink IN ('notion', 'pinecone')),
 	entity_type		text NOT NULL
@@ -887,6 +909,7 @@ COMMENT ON COLUMN amprenta.ingestion_log.duration IS 'finished_at - started_at.'
 
 CREATE VIEW amprenta.sync_status AS
 SELECT s.sink,
+	   (SELECT coalesce(sum(cardinality(c.entity_ids)), 0) FROM amprenta.sync_capture c WHERE c.sink = s.sink)::bigint AS captured,
 	   count(o.id) FILTER (WHERE o.state = 'pending') AS pending,
 	   count(o.id) FILTER (WHERE o.state = 'pending' AND o.next_attempt_at <= now()) AS due,
 	   count(o.id) FILTER (WHERE o.state = 'inflight') AS inflight,
@@ -900,6 +923,7 @@ SELECT s.sink,
  GROUP BY s.sink;
 COMMENT ON VIEW amprenta.sync_status IS 'Per sink: queue depth by state, age of the oldest pending change, and what has been delivered.';
 COMMENT ON COLUMN amprenta.sync_status.sink IS 'notion or pinecone.';
+COMMENT ON COLUMN amprenta.sync_status.captured IS 'Entity changes captured by the triggers and not yet moved into the queue (the worker does that first).';
 COMMENT ON COLUMN amprenta.sync_status.pending IS 'Changes waiting.';
 COMMENT ON COLUMN amprenta.sync_status.due IS 'Pending changes whose next attempt is due now.';
 COMMENT ON COLUMN amprenta.sync_status.inflight IS 'Changes leased by a worker.';
@@ -954,41 +978,39 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id)
-		SELECT s.sink, 'upsert', etype, n.id
-		  FROM new_rows n, amprenta._sync_sinks(etype) AS s (sink)
-		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
-		DO UPDATE SET op = 'upsert';
+		INSERT INTO amprenta.sync_capture (sink, op, entity_type, entity_ids)
+		SELECT s.sink, 'upsert', etype, c.ids
+		  FROM (SELECT array_agg(n.id) AS ids FROM new_rows n) c, amprenta._sync_sinks(etype) AS s (sink)
+		 WHERE c.ids IS NOT NULL;
 	ELSIF TG_OP = 'UPDATE' THEN
-		INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id)
-		SELECT s.sink, 'upsert', etype, n.id
-		  FROM new_rows n
-		  LEFT JOIN old_rows p ON p.id = n.id
-		 CROSS JOIN amprenta._sync_sinks(etype) AS s (sink)
-		 WHERE p.id IS NULL
-			OR (to_jsonb(n) - '{updated_at,notion_page_id}'::text[])
-			   IS DISTINCT FROM (to_jsonb(p) - '{updated_at,notion_page_id}'::text[])
-		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
-		DO UPDATE SET op = 'upsert';
+		INSERT INTO amprenta.sync_capture (sink, op, entity_type, entity_ids)
+		SELECT s.sink, 'upsert', etype, c.ids
+		  FROM (SELECT array_agg(n.id) AS ids
+				  FROM new_rows n
+				  LEFT JOIN old_rows p ON p.id = n.id
+				 WHERE p.id IS NULL
+					OR (to_jsonb(n) - '{updated_at,notion_page_id}'::text[])
+					   IS DISTINCT FROM (to_jsonb(p) - '{updated_at,notion_page_id}'::text[])) c,
+			   amprenta._sync_sinks(etype) AS s (sink)
+		 WHERE c.ids IS NOT NULL;
 		-- A changed id is the old entity gone.
-		INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id)
-		SELECT s.sink, 'delete', etype, p.id
-		  FROM old_rows p, amprenta._sync_sinks(etype) AS s (sink)
-		 WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = p.id)
-		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
-		DO UPDATE SET op = 'delete';
+		INSERT INTO amprenta.sync_capture (sink, op, entity_type, entity_ids)
+		SELECT s.sink, 'delete', etype, c.ids
+		  FROM (SELECT array_agg(p.id) AS ids FROM old_rows p
+				 WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = p.id)) c,
+			   amprenta._sync_sinks(etype) AS s (sink)
+		 WHERE c.ids IS NOT NULL;
 	ELSE
-		INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id)
-		SELECT s.sink, 'delete', etype, p.id
-		  FROM old_rows p, amprenta._sync_sinks(etype) AS s (sink)
-		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
-		DO UPDATE SET op = 'delete';
+		INSERT INTO amprenta.sync_capture (sink, op, entity_type, entity_ids)
+		SELECT s.sink, 'delete', etype, c.ids
+		  FROM (SELECT array_agg(p.id) AS ids FROM old_rows p) c, amprenta._sync_sinks(etype) AS s (sink)
+		 WHERE c.ids IS NOT NULL;
 	END IF;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION amprenta._sync_capture() IS
-	'Trigger function (statement level, transition tables): queues changed entities in sync_outbox.';
+	'Trigger function (statement level, transition tables): records the ids of changed entities in sync_capture, one row per statement and sink.';
 
 -- A signature's document lists its components: changing them re-syncs it.
 CREATE FUNCTION amprenta._sync_capture_components() RETURNS trigger
@@ -1000,18 +1022,18 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'DELETE' THEN
-		INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id)
-		SELECT s.sink, 'upsert', 'signature', c.signature_id
-		  FROM (SELECT DISTINCT signature_id FROM old_rows) c
-		  JOIN amprenta.signatures g ON g.id = c.signature_id
-		 CROSS JOIN amprenta._sync_sinks('signature') AS s (sink)
-		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO NOTHING;
+		INSERT INTO amprenta.sync_capture (sink, op, entity_type, entity_ids)
+		SELECT s.sink, 'upsert', 'signature', c.ids
+		  FROM (SELECT array_agg(DISTINCT o.signature_id) AS ids FROM old_rows o
+				 WHERE EXISTS (SELECT 1 FROM amprenta.signatures g WHERE g.id = o.signature_id)) c,
+			   amprenta._sync_sinks('signature') AS s (sink)
+		 WHERE c.ids IS NOT NULL;
 	ELSE
-		INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id)
-		SELECT s.sink, 'upsert', 'signature', c.signature_id
-		  FROM (SELECT DISTINCT signature_id FROM new_rows) c
-		 CROSS JOIN amprenta._sync_sinks('signature') AS s (sink)
-		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO NOTHING;
+		INSERT INTO amprenta.sync_capture (sink, op, entity_type, entity_ids)
+		SELECT s.sink, 'upsert', 'signature', c.ids
+		  FROM (SELECT array_agg(DISTINCT n.signature_id) AS ids FROM new_rows n) c,
+			   amprenta._sync_sinks('signature') AS s (sink)
+		 WHERE c.ids IS NOT NULL;
 	END IF;
 	RETURN NULL;
 END
@@ -1231,6 +1253,38 @@ END
 $$;
 COMMENT ON FUNCTION amprenta._sync_set_page_id(text, uuid, text) IS
 	'Internal: stores the Notion page the worker created on the entity row, unless one is set.';
+
+-- Captured changes become queue rows: the worker runs this in a
+-- transaction of its own before it claims.  Of several captures of one
+-- entity the latest op wins; a pending row of the entity is reused
+-- (coalescing).  FOR UPDATE without SKIP LOCKED: two expanders take
+-- captures in order, so an older capture never overrides a newer one.
+CREATE FUNCTION amprenta._sync_expand(batch integer DEFAULT 100)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, amprenta AS
+$$
+DECLARE
+	n bigint;
+BEGIN
+	WITH taken AS (
+		DELETE FROM amprenta.sync_capture c
+		 WHERE c.id IN (SELECT id FROM amprenta.sync_capture ORDER BY id LIMIT batch FOR UPDATE)
+		RETURNING c.*),
+	latest AS (
+		SELECT DISTINCT ON (t.sink, t.entity_type, e.id) t.sink, t.op, t.entity_type, e.id, t.created_at
+		  FROM taken t, unnest(t.entity_ids) AS e (id)
+		 ORDER BY t.sink, t.entity_type, e.id, t.id DESC)
+	INSERT INTO amprenta.sync_outbox AS o (sink, op, entity_type, entity_id, created_at)
+	SELECT sink, op, entity_type, id, created_at FROM latest
+	ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending'
+	DO UPDATE SET op = EXCLUDED.op;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION amprenta._sync_expand(integer) IS
+	'Internal: moves up to batch captured statements from sync_capture into sync_outbox (coalesced); returns the number of queue rows written.';
 
 -- The claim of the sync worker (and of any external process that drains
 -- the queue instead): lease up to batch due rows of a sink, committed at
@@ -1647,7 +1701,7 @@ GRANT EXECUTE ON FUNCTION
 
 -- Admins configure and repair sync.
 GRANT INSERT, UPDATE, DELETE ON
-	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_refs, amprenta.chunks
+	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_capture, amprenta.sync_refs, amprenta.chunks
 	TO amprenta_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA amprenta TO amprenta_admin;
 GRANT EXECUTE ON FUNCTION
