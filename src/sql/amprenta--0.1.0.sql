@@ -1395,6 +1395,61 @@ CREATE FUNCTION amprenta.amprenta_worker_status(
 COMMENT ON FUNCTION amprenta.amprenta_worker_status() IS
 	'One row per sync worker slot (database), from shared memory; one row with state ''not preloaded'' when the library was not loaded through shared_preload_libraries.';
 
+-------------------------------------------------------------------------------
+-- Semantic search over the local index
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION amprenta.amprenta_embed_local(content text, dimension integer DEFAULT NULL) RETURNS real[]
+	AS 'MODULE_PATHNAME', 'amprenta_embed_local'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_embed_local(text, integer) IS
+	'The vector the built-in embedder (amprenta-hash-v1) gives a text; dimension NULL = amprenta.embedding_dimension.';
+
+CREATE FUNCTION amprenta.amprenta_cosine(a real[], b real[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'amprenta_cosine'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION amprenta.amprenta_cosine(real[], real[]) IS
+	'Cosine similarity of two vectors of the same dimension (0 when either is zero).';
+
+CREATE FUNCTION amprenta.amprenta_search(query text, top_k integer DEFAULT 10, filter jsonb DEFAULT '{}')
+	RETURNS TABLE (entity_type text, entity_id uuid, chunk_no integer, score double precision,
+				   snippet text, notion_page_id text)
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, amprenta AS
+$$
+DECLARE
+	q real[];
+	model text := 'amprenta-hash-v1';
+BEGIN
+	IF top_k IS NULL OR top_k < 1 THEN
+		RAISE EXCEPTION 'top_k must be positive' USING ERRCODE = '22023';
+	END IF;
+	IF filter IS NULL OR jsonb_typeof(filter) <> 'object'
+	   OR EXISTS (SELECT 1 FROM jsonb_object_keys(filter) k WHERE k NOT IN ('entity_type')) THEN
+		RAISE EXCEPTION 'invalid filter %', filter USING ERRCODE = '22023',
+			HINT = 'The filter is a JSON object; its one key is "entity_type".';
+	END IF;
+	IF current_setting('amprenta.embedding_provider') <> 'local' THEN
+		RAISE EXCEPTION 'amprenta_search embeds the query with the built-in embedder only'
+			USING ERRCODE = '0A000',
+			HINT = 'Set amprenta.embedding_provider = local, or query Pinecone directly.';
+	END IF;
+	q := amprenta.amprenta_embed_local(query);
+	RETURN QUERY
+	SELECT c.entity_type, c.entity_id, c.chunk_no, amprenta.amprenta_cosine(c.embedding, q) AS score,
+		   left(c.content, 200), r.external_id
+	  FROM amprenta.chunks c
+	  LEFT JOIN amprenta.sync_refs r ON r.sink = 'notion' AND r.entity_type = c.entity_type
+		   AND r.entity_id = c.entity_id
+	 WHERE c.embedding_model = model AND array_length(c.embedding, 1) = array_length(q, 1)
+	   AND (filter->>'entity_type' IS NULL OR c.entity_type = filter->>'entity_type')
+	 ORDER BY score DESC, c.entity_type, c.entity_id, c.chunk_no
+	 LIMIT top_k;
+END
+$$;
+COMMENT ON FUNCTION amprenta.amprenta_search(text, integer, jsonb) IS
+	'The chunks of the local index most similar to a query (exact cosine, built-in embedder), best first, with the Notion page of their entity.';
+
 CREATE VIEW amprenta.sync_errors AS
 SELECT o.id AS outbox_id,
 	   o.sink,
@@ -1670,7 +1725,10 @@ GRANT EXECUTE ON FUNCTION
 	amprenta.amprenta_infer_feature_type(text),
 	amprenta.amprenta_normalize_explain(text, amprenta.feature_type),
 	amprenta.amprenta_score_signature(uuid, uuid, jsonb),
-	amprenta.amprenta_score_signature(uuid, jsonb)
+	amprenta.amprenta_score_signature(uuid, jsonb),
+	amprenta.amprenta_embed_local(text, integer),
+	amprenta.amprenta_cosine(real[], real[]),
+	amprenta.amprenta_search(text, integer, jsonb)
 	TO amprenta_reader;
 
 -- Writers change research data; the sync machinery stays with admins.

@@ -122,6 +122,9 @@ ok(sql("SELECT count(*) > 5 FROM amprenta.chunks") eq 't', 'long texts were cut 
 is(sql("SELECT count(*) FROM amprenta.chunks WHERE array_length(embedding, 1) = 384 AND embedding_model = 'amprenta-hash-v1'"),
 	sql("SELECT count(*) FROM amprenta.chunks"), 'every chunk has a local embedding');
 is(sql("SELECT count(*) FROM amprenta.sync_outbox"), '0', 'delivered rows leave the queue');
+is(sql(q{SELECT entity_type || ' ' || (notion_page_id IS NOT NULL)
+	FROM amprenta.amprenta_search('ceramides in ALS cerebrospinal fluid', 1)}), 'dataset true',
+	'amprenta_search finds a delivered dataset, with its Notion page');
 
 # An update that changes content updates the page; the entity shrinks: its
 # surplus vectors are deleted.
