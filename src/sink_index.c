@@ -629,7 +629,7 @@ index_record(SyncContext *ctx, SyncItem *items, int n)
 	if (m == 0)
 		return;
 
-	if (trim_plan == NULL)
+	/* Planned per batch, like the queue's statements (sync_outbox.c). */
 	{
 		trim_plan = SPI_prepare("DELETE FROM amprenta.chunks c"
 								"  USING unnest($1::text[], $2::uuid[], $3::int[]) AS t (entity_type, entity_id, keep)"
@@ -637,7 +637,6 @@ index_record(SyncContext *ctx, SyncItem *items, int n)
 								"   AND c.chunk_no >= t.keep", 3, ttypes);
 		if (trim_plan == NULL)
 			elog(ERROR, "SPI_prepare failed");
-		SPI_keepplan(trim_plan);
 	}
 	args[0] = PointerGetDatum(construct_array(tet, m, TEXTOID, -1, false, TYPALIGN_INT));
 	args[1] = PointerGetDatum(construct_array(teid, m, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
@@ -647,7 +646,6 @@ index_record(SyncContext *ctx, SyncItem *items, int n)
 
 	if (k == 0)
 		return;
-	if (upsert_plan == NULL)
 	{
 		upsert_plan = SPI_prepare("INSERT INTO amprenta.chunks AS c (entity_type, entity_id, chunk_no, content,"
 								  "       content_sha256, embedding, embedding_model)"
@@ -662,7 +660,6 @@ index_record(SyncContext *ctx, SyncItem *items, int n)
 								  7, types);
 		if (upsert_plan == NULL)
 			elog(ERROR, "SPI_prepare failed");
-		SPI_keepplan(upsert_plan);
 	}
 	args[0] = PointerGetDatum(construct_array(et, k, TEXTOID, -1, false, TYPALIGN_INT));
 	args[1] = PointerGetDatum(construct_array(eid, k, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));

@@ -5,7 +5,7 @@
  * Claims lease rows (FOR UPDATE SKIP LOCKED, committed at once) so that a
  * worker that dies leaves them to be taken again when the lease expires:
  * at-least-once delivery, made exactly-once at the sinks by idempotent
- * calls.  Every statement here is prepared once and kept (SPI saved plans).
+ * calls.  Every statement is planned per batch (see prepare_batch).
  */
 #include "postgres.h"
 
@@ -20,6 +20,7 @@
 
 MemoryContext sync_round_context = NULL;
 
+/* Plans of the current call only (freed with the SPI connection). */
 static SPIPlanPtr claim_plan;
 static SPIPlanPtr read_plan;
 static SPIPlanPtr record_plan;
@@ -29,19 +30,23 @@ static SPIPlanPtr reclaim_plan;
 static SPIPlanPtr due_plan;
 static SPIPlanPtr expand_plan;
 
+/*
+ * Plans are made afresh for each batch, on purpose.  The queue, sync_refs
+ * and chunks go from empty to tens of thousands of rows within minutes,
+ * faster than autovacuum's ANALYZE follows: a plan kept from the first
+ * round (made when they looked empty) scanned a whole table per row later.
+ * A fresh plan sees the tables' current size; its cost is one planning per
+ * batch of hundreds of rows.
+ */
 static SPIPlanPtr
-prepare_saved(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+prepare_batch(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
 {
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
+	SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
 
-		if (p == NULL)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		*plan = p;
-	}
-	return *plan;
+	if (p == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+	*plan = p;
+	return p;
 }
 
 /*
@@ -56,7 +61,7 @@ outbox_claim(int sink, int limit, SyncItem **itemsp)
 	SyncItem   *items;
 	uint64		n;
 
-	prepare_saved(&claim_plan,
+	prepare_batch(&claim_plan,
 				  "SELECT id, op, entity_type, entity_id::text, attempts"
 				  "  FROM amprenta._sync_claim($1, $2, $3)",
 				  3, argtypes);
@@ -119,7 +124,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 
 	if (n == 0)
 		return;
-	prepare_saved(&read_plan,
+	prepare_batch(&read_plan,
 				  "SELECT i.ord, d.title, d.body, d.properties::text, d.notion_page_id,"
 				  "       r.external_id, r.content_sha256, coalesce(r.chunk_count, 0), d.title IS NOT NULL,"
 				  "       sha256(convert_to(coalesce(d.title, '') || chr(1) || coalesce(d.body, '') || chr(1)"
@@ -215,6 +220,8 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 	int			lbs[1] = {1};
 	const char *sinkname = sync_sink_name(sink);
 
+	refs_plan = drop_refs_plan = NULL;	/* prepared once per call, below */
+
 	/* sync_refs first: what the sink now holds. */
 	for (int i = 0; i < n; i++)
 	{
@@ -228,7 +235,8 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 			Datum		a[7];
 			char		nl[7] = {' ', ' ', ' ', it->new_external_id ? ' ' : 'n', ' ', ' ', ' '};
 
-			prepare_saved(&refs_plan,
+			if (refs_plan == NULL)
+				prepare_batch(&refs_plan,
 						  "WITH ref AS ("
 						  " INSERT INTO amprenta.sync_refs AS r (sink, entity_type, entity_id, external_id,"
 						  "        content_sha256, chunk_count, synced_at)"
@@ -253,7 +261,8 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 			Oid			t[3] = {TEXTOID, TEXTOID, UUIDOID};
 			Datum		a[3];
 
-			prepare_saved(&drop_refs_plan,
+			if (drop_refs_plan == NULL)
+				prepare_batch(&drop_refs_plan,
 						  "DELETE FROM amprenta.sync_refs WHERE sink = $1 AND entity_type = $2 AND entity_id = $3",
 						  3, t);
 			a[0] = CStringGetTextDatum(sinkname);
@@ -314,7 +323,7 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 		stnulls[i] = it->http_status == 0;
 	}
 
-	prepare_saved(&record_plan,
+	prepare_batch(&record_plan,
 				  "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::int[])"
 				  "             AS r (id, outcome, delay_ms, err, status)),"
 				  " gone AS ("
@@ -355,7 +364,7 @@ outbox_expand(void)
 {
 	bool		isnull;
 
-	prepare_saved(&expand_plan, "SELECT amprenta._sync_expand(100)", 0, NULL);
+	prepare_batch(&expand_plan, "SELECT amprenta._sync_expand(100)", 0, NULL);
 	if (SPI_execute_plan(expand_plan, NULL, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "moving captured changes into sync_outbox failed");
 	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -368,7 +377,7 @@ outbox_expand(void)
 int64
 outbox_reclaim(void)
 {
-	prepare_saved(&reclaim_plan,
+	prepare_batch(&reclaim_plan,
 				  "WITH expired AS ("
 				  "  SELECT o.id, o.sink, o.entity_type, o.entity_id FROM amprenta.sync_outbox o"
 				  "   WHERE o.state = 'inflight' AND o.lease_until < now() FOR UPDATE SKIP LOCKED),"
@@ -401,7 +410,7 @@ outbox_ms_until_due(int sink)
 	bool		isnull;
 	Datum		d;
 
-	prepare_saved(&due_plan,
+	prepare_batch(&due_plan,
 				  "SELECT CASE WHEN EXISTS (SELECT 1 FROM amprenta.sync_capture WHERE sink = $1) THEN 0 ELSE"
 				  "       greatest(0, ceil(extract(epoch FROM least("
 				  "         (SELECT min(o.next_attempt_at) FROM amprenta.sync_outbox o"

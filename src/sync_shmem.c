@@ -28,6 +28,7 @@ static shmem_request_hook_type prev_shmem_request_hook = NULL;
 
 static bool wake_registered = false;	/* xact callback registered */
 static bool wake_pending = false;	/* this transaction queued changes */
+static bool wake_launcher_pending = false;	/* this transaction ran CREATE EXTENSION */
 static bool warned_not_preloaded = false;
 
 static Size
@@ -144,11 +145,15 @@ sync_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_COMMIT:
 			if (wake_pending)
 				sync_wake_worker(MyDatabaseId);
+			if (wake_launcher_pending)
+				sync_wake_launcher(true);
 			wake_pending = false;
+			wake_launcher_pending = false;
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 			wake_pending = false;
+			wake_launcher_pending = false;
 			break;
 		default:
 			break;
@@ -199,12 +204,19 @@ PG_FUNCTION_INFO_V1(amprenta_sync_wake_launcher);
 /*
  * amprenta._sync_wake_launcher(): run by CREATE EXTENSION, so a database
  * listed in amprenta.databases gets its worker without waiting for the
- * launcher's next retry.
+ * launcher's next retry.  The launcher is woken when the transaction
+ * commits: a worker started before would not see the extension yet, and
+ * the launcher would look again only a minute later.
  */
 Datum
 amprenta_sync_wake_launcher(PG_FUNCTION_ARGS)
 {
-	sync_wake_launcher(true);
+	if (!wake_registered)
+	{
+		RegisterXactCallback(sync_xact_callback, NULL);
+		wake_registered = true;
+	}
+	wake_launcher_pending = true;
 	PG_RETURN_VOID();
 }
 

@@ -101,10 +101,15 @@ configure(void)
 {
 	int64		now = GetCurrentTimestamp() / 1000;
 
-	tb_set_rate(&ctx.bucket[SYNC_SINK_NOTION], amprenta_notion_max_rps,
-				Max(1.0, amprenta_notion_max_rps), now);
+	/*
+	 * Notion: no bursts.  Its limit is an average per integration, enforced
+	 * where our requests arrive, not where they leave; evenly spaced
+	 * requests never meet it, a burst after a quiet spell can.
+	 */
+	tb_set_rate(&ctx.bucket[SYNC_SINK_NOTION], amprenta_notion_max_rps, 1.0, now);
+	/* Pinecone: a second's worth less one request, the same slack. */
 	tb_set_rate(&ctx.bucket[SYNC_SINK_PINECONE], amprenta_pinecone_max_rps,
-				Max(1.0, amprenta_pinecone_max_rps), now);
+				Max(1.0, amprenta_pinecone_max_rps - 1.0), now);
 	/* New settings (a token, a URL) deserve a new try at once. */
 	for (int s = 0; s < SYNC_NSINKS; s++)
 		ctx.paused_until[s] = 0;
@@ -316,14 +321,16 @@ amprenta_sync_worker_main(Datum arg)
 	/* The worker's own writes (page ids, sync_refs) are not user changes. */
 	SetConfigOption("amprenta.sync_enabled", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	SetConfigOption("application_name", "amprenta sync worker", PGC_USERSET, PGC_S_OVERRIDE);
+	/* Short statements over a few hundred rows: compiling them never pays. */
+	SetConfigOption("jit", "off", PGC_USERSET, PGC_S_OVERRIDE);
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.slot = my_slot();
 	ctx.rng = (uint64) MyProcPid * UINT64CONST(0x9E3779B97F4A7C15) ^ (uint64) GetCurrentTimestamp();
-	tb_init(&ctx.bucket[SYNC_SINK_NOTION], amprenta_notion_max_rps,
-			Max(1.0, amprenta_notion_max_rps), GetCurrentTimestamp() / 1000);
+	tb_init(&ctx.bucket[SYNC_SINK_NOTION], amprenta_notion_max_rps, 1.0,
+			GetCurrentTimestamp() / 1000);
 	tb_init(&ctx.bucket[SYNC_SINK_PINECONE], amprenta_pinecone_max_rps,
-			Max(1.0, amprenta_pinecone_max_rps), GetCurrentTimestamp() / 1000);
+			Max(1.0, amprenta_pinecone_max_rps - 1.0), GetCurrentTimestamp() / 1000);
 	{
 		char		err[256];
 

@@ -624,6 +624,11 @@ CREATE INDEX sync_outbox_due
 	ON amprenta.sync_outbox (sink, next_attempt_at) WHERE state = 'pending';
 CREATE INDEX sync_outbox_leases
 	ON amprenta.sync_outbox (lease_until) WHERE state = 'inflight';
+-- "Is a row of this entity leased?" (the claim skips such entities): a probe
+-- whatever the planner believes about the table's size.  Without it, a plan
+-- made while the queue looked empty scanned the whole queue per candidate.
+CREATE INDEX sync_outbox_inflight_key
+	ON amprenta.sync_outbox (sink, entity_type, entity_id) WHERE state = 'inflight';
 COMMENT ON TABLE amprenta.sync_outbox IS 'Durable queue of changes to deliver to Notion and Pinecone; drained by the sync worker. Delivered rows are deleted.';
 COMMENT ON COLUMN amprenta.sync_outbox.id IS 'Queue order.';
 COMMENT ON COLUMN amprenta.sync_outbox.sink IS 'Destination: notion or pinecone.';
@@ -1085,7 +1090,7 @@ CREATE FUNCTION amprenta._sync_document(entity_type text, entity_id uuid,
 										OUT title text, OUT body text,
 										OUT properties jsonb, OUT notion_page_id text)
 	RETURNS SETOF record
-	LANGUAGE plpgsql STABLE
+	LANGUAGE plpgsql STABLE ROWS 1
 	SET search_path = pg_catalog, amprenta AS
 $$
 BEGIN
