@@ -4,6 +4,7 @@
 #   regress  pg_regress (sql/ + expected/) on a throw-away cluster started
 #            here with shared_preload_libraries = 'amprenta'
 #   isolation  pg_isolation_regress (test/isolation/*.spec), same cluster
+#   fakes    the loopback fakes of test/fake/ (their own TAP test)
 #   tap      prove over test/t/*.pl (PostgreSQL::Test::Cluster makes its own
 #            clusters); missing IPC::Run is an error, never a silent skip
 # Expects the extension to be built and installed (make test does both).
@@ -105,6 +106,15 @@ if [ -f "${specs[0]}" ]; then
 	run_pg_regress isolation "$PGXS_SRC/test/isolation/pg_isolation_regress" "$TREE/test/isolation" "${iso_tests[@]}"
 fi
 amp_cluster_stop
+
+# --- fakes -------------------------------------------------------------------
+# The loopback fakes the sync tests rely on, tested from the client's side.
+echo "== fakes of Notion, Pinecone and the embeddings API"
+prove --exec python3 --verbose test/fake/test_fake_services.py >"$WORK/fakes.log" 2>&1
+rc=$?
+grep -vE '^[[:space:]]*ok [0-9]+' "$WORK/fakes.log" | grep -vE '^[[:space:]]*#|^$' | tail -n 20
+count_tap "$WORK/fakes.log"
+[ $rc -eq 0 ] || suites_failed+=(fakes)
 
 # --- TAP ---------------------------------------------------------------------
 echo "== TAP tests (prove)"

@@ -12,6 +12,9 @@ use JSON::PP;
 use Test::More;
 
 my $json = JSON::PP->new->canonical;
+my @running;	# harnesses still running, stopped at exit whatever happens
+
+END { for my $h (@running) { eval { $h->kill_kill(grace => 2); }; } }
 
 # AmprentaFake->start(seed => {...}): the fakes, running; dies unless ready.
 sub start
@@ -27,6 +30,7 @@ sub start
 		  '--pinecone-control-port', '0', '--pinecone-data-port', '0',
 		  '--openai-port', '0', '--seed', $seedfile ],
 		\$in, \$out, \$err, IPC::Run::timeout(30));
+	push @running, $h;
 	$h->pump until $out =~ /\n/;
 	my $ready = $json->decode((split /\n/, $out)[0]);
 	die "fakes not ready: $out $err" unless $ready->{ready};
@@ -74,9 +78,10 @@ sub stop
 {
 	my ($self) = @_;
 	return unless $self->{h};
-	$self->{h}->signal('TERM');
-	eval { $self->{h}->finish; };
-	delete $self->{h};
+	my $h = delete $self->{h};
+	$h->signal('TERM');
+	eval { $h->finish; };
+	@running = grep { $_ != $h } @running;
 }
 
 sub DESTROY { my ($self) = @_; $self->stop; }

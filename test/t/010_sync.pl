@@ -65,7 +65,8 @@ sub drained
 {
 	my ($what) = @_;
 	ok($node->poll_query_until('postgres',
-			"SELECT count(*) = 0 FROM amprenta.sync_outbox WHERE state <> 'dead'"),
+			"SELECT count(*) = 0 FROM amprenta.sync_outbox WHERE state <> 'dead'
+			   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)"),
 		"$what: the queue drains");
 	# Say why, when something is left.
 	diag(sql(q{SELECT string_agg(format('%s %s %s attempts %s: %s', sink, entity_type, state, attempts,
