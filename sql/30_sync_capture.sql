@@ -130,6 +130,14 @@ SELECT amprenta.amprenta_retry_dead('notion') AS revived;
 SELECT state, attempts, count(*) FROM amprenta.sync_outbox WHERE sink = 'notion' GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT amprenta.amprenta_retry_dead('elsewhere');
 
+-- An ingested dataset is queued like any other, and its document lists its
+-- top features with their statistics.
+SELECT pg_temp.clear();
+SELECT amprenta.amprenta_ingest_text(E'gene,log2FoldChange,stat,pvalue,padj\nTP53,1.5,4.2,0.0001,0.001\nMYC,-0.8,-2.1,0.03,0.06\n',
+	'sync_doc.csv', 'transcriptomics', '{"name": "sync doc"}') IS NOT NULL AS ingested;
+SELECT sink, entity_type, count(*) FROM pg_temp.outbox() GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT body FROM amprenta.datasets d, amprenta._sync_document('dataset', d.id) WHERE d.name = 'sync doc';
+
 -- No worker serves this database.
 SELECT count(*) AS workers_here FROM amprenta.amprenta_worker_status() WHERE database = current_database();
 

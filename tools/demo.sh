@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 . tools/cluster.sh
 
 DEMO_DIR=$(amp_workdir amprenta-demo)
+FAKE_PID=
 finish() {
+	[ -z "$FAKE_PID" ] || kill "$FAKE_PID" 2>/dev/null || true
 	amp_cluster_stop
 	rm -rf "$DEMO_DIR"
 }
@@ -110,6 +112,66 @@ sql "SELECT d.name AS dataset, m->>'component' AS component, m->>'feature' AS ma
   FROM amprenta.signatures s CROSS JOIN amprenta.datasets d,
        amprenta.amprenta_score_signature(s.id, d.id) r, jsonb_array_elements(r.matches) m
  WHERE d.omics_type = 'lipidomics' AND m->>'feature' IS NOT NULL ORDER BY 1, 2 LIMIT 12;"
+
+say "Sync: what changed since CREATE EXTENSION waits in the outbox (no worker serves this database yet)"
+sql "SELECT sink, captured, pending, inflight, dead, synced_entities FROM amprenta.sync_status;"
+
+say "Starting loopback fakes of Notion and Pinecone for the demo (test/fake/fake_services.py)"
+amp_as_user tee "$DEMO_DIR/fake-seed.json" >/dev/null <<'JSON'
+{"notion": {"tokens": ["ntn_demo_token"],
+            "databases": [{"id": "55555555-5555-4555-8555-555555555555", "title": "Amprenta datasets",
+                           "data_sources": [{"id": "66666666-6666-4666-8666-666666666666", "name": "Datasets",
+                                             "properties": {"Name": "title", "Amprenta ID": "rich_text",
+                                                            "Omics": "select", "Disease": "multi_select"}}]}]},
+ "pinecone": {"api_keys": ["pcsk_demo_key"], "indexes": [{"name": "amprenta", "dimension": 384}]}}
+JSON
+echo ntn_demo_token | amp_as_user tee "$DEMO_DIR/notion.token" >/dev/null
+echo pcsk_demo_key | amp_as_user tee "$DEMO_DIR/pinecone.key" >/dev/null
+python3 test/fake/fake_services.py --notion-port 0 --pinecone-control-port 0 --pinecone-data-port 0 \
+	--openai-port 0 --seed "$DEMO_DIR/fake-seed.json" >"$DEMO_DIR/fake.out" 2>"$DEMO_DIR/fake.err" &
+FAKE_PID=$!
+until grep -q ready "$DEMO_DIR/fake.out" 2>/dev/null; do kill -0 "$FAKE_PID"; sleep 0.1; done
+fake_port() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['ports'][sys.argv[2]])" "$DEMO_DIR/fake.out" "$1"; }
+NOTION_URL=http://127.0.0.1:$(fake_port notion)
+PINECONE_URL=http://127.0.0.1:$(fake_port pinecone_control)
+echo "  Notion fake at $NOTION_URL, Pinecone fake at $PINECONE_URL"
+
+say "Datasets and signatures get Notion pages; the worker is pointed at the fakes"
+sql "INSERT INTO amprenta.notion_targets (entity_type, database_id, data_source_id, property_map)
+VALUES ('dataset', '55555555-5555-4555-8555-555555555555', '66666666-6666-4666-8666-666666666666',
+        '{\"omics_type\": {\"property\": \"Omics\", \"type\": \"select\"},
+          \"disease\": {\"property\": \"Disease\", \"type\": \"multi_select\"}}');"
+settings=(
+	"amprenta.databases = 'amprenta_demo'"
+	"amprenta.notion_api_url = '$NOTION_URL'"
+	"amprenta.notion_token_file = '$DEMO_DIR/notion.token'"
+	"amprenta.pinecone_api_url = '$PINECONE_URL'"
+	"amprenta.pinecone_index = 'amprenta'"
+	"amprenta.pinecone_api_key_file = '$DEMO_DIR/pinecone.key'"
+)
+for setting in "${settings[@]}"; do
+	sql "ALTER SYSTEM SET $setting;"
+done
+sql "SELECT pg_reload_conf();"
+until [ "$("$PG_BINDIR/psql" -X -At -d amprenta_demo -c "SELECT count(*) FROM amprenta.amprenta_worker_status() WHERE state = 'running'")" = 1 ]; do sleep 0.2; done
+sql "SELECT database, state, pid IS NOT NULL AS has_pid FROM amprenta.amprenta_worker_status();"
+
+say "Queue every dataset for Notion and wait until the worker has delivered it (and the index has caught up)"
+sql "SELECT amprenta.amprenta_notion_sync('dataset', NULL, 120) AS notion_pages;"
+sql "SELECT amprenta.amprenta_pinecone_sync(NULL, NULL, 120) AS indexed_entities;"
+sql "SELECT sink, captured, pending, inflight, dead, synced_entities FROM amprenta.sync_status;"
+sql "SELECT d.name, d.notion_page_id IS NOT NULL AS has_page, r.chunk_count AS vectors
+  FROM amprenta.datasets d JOIN amprenta.sync_refs r ON r.sink = 'pinecone' AND r.entity_id = d.id ORDER BY 1;"
+echo "  Pages in the Notion fake: $(python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('$NOTION_URL/__fake/state/notion'))['page_count'])")"
+echo "  Vectors in the Pinecone fake: $(python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('$PINECONE_URL/__fake/state/pinecone'))['indexes']['amprenta']['namespaces'].get('', 0))")"
+
+say "Semantic search over the local index (built-in embedder, no external service)"
+sql "SELECT entity_type, round(score::numeric, 3) AS score, left(snippet, 60) AS snippet, notion_page_id IS NOT NULL AS has_page
+  FROM amprenta.amprenta_search('ceramides in ALS cerebrospinal fluid', 3);"
+echo "  These were loopback fakes. Real Notion and Pinecone are used once amprenta.notion_api_url,"
+echo "  amprenta.pinecone_api_url / amprenta.pinecone_index point at them and the files named by"
+echo "  amprenta.notion_token_file and amprenta.pinecone_api_key_file hold real secrets (doc/sync.md)."
+kill "$FAKE_PID" 2>/dev/null || true
 
 say "Roles for people and tools"
 sql "SELECT r.rolname, array_remove(array_agg(g.rolname), NULL) AS member_of

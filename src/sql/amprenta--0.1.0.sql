@@ -1017,6 +1017,22 @@ $$;
 COMMENT ON FUNCTION amprenta._sync_capture() IS
 	'Trigger function (statement level, transition tables): records the ids of changed entities in sync_capture, one row per statement and sink.';
 
+-- Records changed entities for sync from C code (ingestion), with the
+-- triggers' rights; a second record of an id still waiting is skipped.
+CREATE FUNCTION amprenta._sync_record(entity_type text, op text, ids uuid[]) RETURNS void
+	LANGUAGE sql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, amprenta AS
+$$
+	INSERT INTO amprenta.sync_capture (sink, op, entity_type, entity_ids)
+	SELECT s.sink, $2, $1, $3
+	  FROM amprenta._sync_sinks($1) AS s (sink)
+	 WHERE cardinality($3) > 0 AND amprenta._sync_begin()
+	   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture c
+						WHERE c.sink = s.sink AND c.entity_type = $1 AND c.op = $2 AND c.entity_ids @> $3)
+$$;
+COMMENT ON FUNCTION amprenta._sync_record(text, text, uuid[]) IS
+	'Internal: records entities changed outside the capture triggers (ingestion) in sync_capture.';
+
 -- A signature's document lists its components: changing them re-syncs it.
 CREATE FUNCTION amprenta._sync_capture_components() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
@@ -1109,7 +1125,7 @@ BEGIN
 				 (SELECT 'Top features: ' || string_agg(format('%s (%s, log2FC %s, adj. p %s)',
 						 f.normalized_name, f.feature_type,
 						 coalesce(round(x.log2_fold_change::numeric, 2)::text, 'NA'),
-						 coalesce(to_char(x.adjusted_p_value, 'FM9.99EEEE'), 'NA')), '; ' ORDER BY x.ord)
+						 coalesce(trim(to_char(x.adjusted_p_value, '9.99EEEE')), 'NA')), '; ' ORDER BY x.ord)
 					FROM (SELECT df.feature_id, df.log2_fold_change, df.adjusted_p_value,
 								 row_number() OVER (ORDER BY abs(df.statistic) DESC NULLS LAST,
 													df.adjusted_p_value NULLS LAST, df.ordinal) AS ord
@@ -1119,7 +1135,7 @@ BEGIN
 					JOIN amprenta.features f ON f.id = x.feature_id),
 				 (SELECT 'Signature scores: ' || string_agg(format('%s (%s %s%s)', g.name, s.method,
 						 coalesce(round(s.score::numeric, 3)::text, 'NA'),
-						 coalesce(', p ' || to_char(s.p_value, 'FM9.99EEEE'), '')), '; '
+						 coalesce(', p ' || trim(to_char(s.p_value, '9.99EEEE')), '')), '; '
 						 ORDER BY s.score DESC NULLS LAST, g.name)
 					FROM (SELECT * FROM amprenta.dataset_signature_scores s0
 						   WHERE s0.dataset_id = d.id ORDER BY s0.score DESC NULLS LAST LIMIT 10) s
@@ -1759,7 +1775,8 @@ GRANT EXECUTE ON FUNCTION
 	amprenta.amprenta_notion_sync(text, uuid, integer),
 	amprenta.amprenta_pinecone_sync(text, uuid, integer),
 	amprenta._sync_begin(),
-	amprenta._sync_enqueue(text, text, uuid)
+	amprenta._sync_enqueue(text, text, uuid),
+	amprenta._sync_record(text, text, uuid[])
 	TO amprenta_writer;
 
 -- Admins configure and repair sync.

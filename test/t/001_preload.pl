@@ -25,7 +25,24 @@ is($node->safe_psql('postgres',
 
 # Before the library is loaded in a session, amprenta.* is not yet reserved;
 # once it is, an unknown amprenta.* setting is refused.
+# Sync capture works without the library preloaded, and says once per
+# session that nothing will deliver it; amprenta_worker_status() tells so.
 my ($rc, $out, $err) = $node->psql('postgres',
+	"INSERT INTO amprenta.programs (name) VALUES ('queued 1'); INSERT INTO amprenta.programs (name) VALUES ('queued 2');");
+is($rc, 0, 'not preloaded: changes are still accepted');
+my @warnings = ($err =~ /WARNING:  amprenta is not in shared_preload_libraries/g);
+is(scalar @warnings, 1, 'one warning per session that changes are queued but not delivered');
+like($err, qr/HINT:  Add amprenta to shared_preload_libraries/, 'with a hint');
+is($node->safe_psql('postgres', "SELECT count(*) FROM amprenta.sync_capture c, unnest(c.entity_ids) i (id)
+	JOIN amprenta.programs p ON p.id = i.id WHERE p.name LIKE 'queued %'"),
+	'2', 'the changes are captured');
+is($node->safe_psql('postgres', 'SELECT state FROM amprenta.amprenta_worker_status()'),
+	'not preloaded', 'amprenta_worker_status() tells the truth');
+($rc, $out, $err) = $node->psql('postgres', "SELECT amprenta.amprenta_pinecone_sync('program', NULL, 5)");
+like($err, qr/no sync worker can deliver: amprenta is not in shared_preload_libraries/,
+	'waiting for delivery is refused with the reason');
+
+($rc, $out, $err) = $node->psql('postgres',
 	"LOAD 'amprenta'; SET amprenta.no_such_setting = 1;");
 isnt($rc, 0, 'after LOAD the prefix is reserved');
 like($err, qr/invalid configuration parameter name "amprenta\.no_such_setting"/,
