@@ -210,32 +210,92 @@ wake_waiters(void)
 	LWLockRelease(sync_shared->lock);
 }
 
+/*
+ * A sink whose documents could not be read (an entity whose document
+ * fails to build) reads one row per round until the culprit is found, so
+ * one bad entity never holds up the others.
+ */
+static bool isolate[SYNC_NSINKS];
+
+/*
+ * Reading the claimed rows' documents failed: with one row, it is the
+ * culprit and goes dead with the error; with several, they go back to the
+ * queue (no attempt spent) and the sink reads one at a time.
+ */
+static void
+prepare_failed(const SinkOps *ops, SyncItem *items, int n, ErrorData *edata)
+{
+	begin_xact();
+	SPI_connect();
+	for (int i = 0; i < n; i++)
+	{
+		items[i].outcome = n == 1 ? ITEM_DEAD : ITEM_THROTTLED;
+		items[i].write_ref = items[i].drop_ref = false;
+		snprintf(items[i].error, sizeof(items[i].error), "reading the %s document: %s",
+				 items[i].entity_type, edata->message);
+	}
+	outbox_record(ops->sink, items, n, &ctx);
+	SPI_finish();
+	commit_xact();
+	isolate[ops->sink] = (n > 1);
+}
+
 /* One round of one sink; returns the number of rows it handled. */
 static int
 sink_round(const SinkOps *ops)
 {
 	SyncItem   *items = NULL;
-	int			n;
-	int			limit = ops->batch_limit(&ctx);
+	volatile int n;
+	int			limit = isolate[ops->sink] ? 1 : ops->batch_limit(&ctx);
+	MemoryContext round = CurrentMemoryContext;
 
-	/* 1. claim and read, one short transaction */
+	/* 1. claim (committed at once: the leases protect the rows) */
 	begin_xact();
 	SPI_connect();
 	pgstat_report_activity(STATE_RUNNING, "amprenta sync: claiming");
 	n = outbox_claim(ops->sink, limit, &items);
-	if (n > 0)
-		ops->prepare(&ctx, items, n);
 	SPI_finish();
 	commit_xact();
 	if (n == 0)
+	{
+		isolate[ops->sink] = false;
 		return 0;
+	}
 
-	/* 2. deliver, no transaction open; memory from the round's context */
+	/* 2. read what the sink needs, a second short transaction */
+	PG_TRY();
+	{
+		begin_xact();
+		SPI_connect();
+		ops->prepare(&ctx, items, n);
+		SPI_finish();
+		commit_xact();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(round);
+		edata = CopyErrorData();
+		if (edata->elevel >= FATAL || ProcDiePending)
+			PG_RE_THROW();
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		prepare_failed(ops, items, n, edata);
+		FreeErrorData(edata);
+		return n;
+	}
+	PG_END_TRY();
+	if (n == 1)
+		isolate[ops->sink] = false;
+
+	/* 3. deliver, no transaction open; memory from the round's context */
 	MemoryContextSwitchTo(sync_round_context);
 	pgstat_report_activity(STATE_RUNNING, "amprenta sync: delivering");
 	ops->deliver(&ctx, items, n);
 
-	/* 3. record, a second short transaction */
+	/* 4. record, one more short transaction */
 	pgstat_report_activity(STATE_RUNNING, "amprenta sync: recording");
 	begin_xact();
 	SPI_connect();

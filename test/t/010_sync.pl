@@ -199,6 +199,30 @@ drained('after the fix');
 is(scalar(@{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name = 'bad mapping'") } }), 1,
 	'delivered after the retry');
 
+# --- A document that cannot be built: that entity dies, the others go on ----
+sql(q{ALTER FUNCTION amprenta._sync_document(text, uuid) RENAME TO _sync_document_real});
+sql(q{CREATE FUNCTION amprenta._sync_document(entity_type text, entity_id uuid,
+		OUT title text, OUT body text, OUT properties jsonb, OUT notion_page_id text)
+	RETURNS SETOF record LANGUAGE plpgsql AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM amprenta.datasets d WHERE d.id = entity_id AND d.name = 'poison') THEN
+		RAISE EXCEPTION 'cannot build this document';
+	END IF;
+	RETURN QUERY SELECT * FROM amprenta._sync_document_real(entity_type, entity_id);
+END $$});
+sql(q{INSERT INTO amprenta.datasets (name, omics_type)
+	VALUES ('healthy 1', 'lipidomics'), ('poison', 'lipidomics'), ('healthy 2', 'lipidomics')});
+ok($node->poll_query_until('postgres', q{SELECT count(*) = 2 FROM amprenta.sync_outbox o
+		JOIN amprenta.datasets d ON d.id = o.entity_id WHERE d.name = 'poison' AND o.state = 'dead'}),
+	'the entity whose document fails goes dead in both sinks');
+drained('next to a poisoned entity');
+is(scalar(grep { @{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name = '$_'") } // [] } == 1 }
+		('healthy 1', 'healthy 2')), 2, 'the other entities of its batch were delivered');
+like(sql(q{SELECT last_error FROM amprenta.sync_errors WHERE entity_name = 'poison' LIMIT 1}),
+	qr/cannot build this document/, 'the error is kept for the poisoned entity');
+sql(q{DROP FUNCTION amprenta._sync_document(text, uuid)});
+sql(q{ALTER FUNCTION amprenta._sync_document_real(text, uuid) RENAME TO _sync_document});
+
 $node->stop;
 $fake->stop;
 done_testing();
