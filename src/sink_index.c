@@ -194,6 +194,17 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 		}
 	}
 
+	/* Without a model no request can be built: wait, as without a key. */
+	if (amprenta_embedding_model == NULL || amprenta_embedding_model[0] == '\0')
+	{
+		sync_pause_sink(ctx, SYNC_SINK_PINECONE, 60 * 1000,
+						"amprenta.embedding_model is empty (a remote embedding provider needs a model)");
+		fail_all(items, n, ITEM_THROTTLED, "amprenta.embedding_model is empty", 0);
+		for (int i = 0; i < n; i++)
+			items[i].throttle_ms = 60 * 1000;
+		return false;
+	}
+
 	key = sync_read_secret(keyfile, openai ? "amprenta.openai_api_key_file" : "amprenta.pinecone_api_key_file");
 	if (key == NULL)
 	{
@@ -240,6 +251,11 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 			headers[1] = "Content-Type: application/json";
 			headers[2] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
 			headers[3] = NULL;
+		}
+		if (body == NULL)
+		{
+			fail_all(items, n, ITEM_RETRY, "embedding: could not build the request", 0);
+			return false;
 		}
 		memset(&req, 0, sizeof(req));
 		req.method = "POST";

@@ -1,0 +1,433 @@
+# The semantic index with a remote embedder: amprenta.embedding_provider =
+# openai (an OpenAI-compatible POST /v1/embeddings) and pinecone (Pinecone's
+# hosted inference, POST /embed), against the loopback fakes of test/fake/.
+#
+# Failures prevented: vectors stored under the wrong model name or with the
+# wrong length; a vector stored for the wrong chunk (the fakes' embedder is
+# deterministic and documented, so the test asks the fake for the vector of a
+# chunk's text and compares it with what was stored); requests over the
+# providers' 96-input batch limit, or chunks embedded twice or not at all;
+# base64 answers (encoding_format must be float); attempts spent, or rows
+# killed, on a rate limit; a worker that keeps calling with a rejected key, or
+# that needs a restart once the key is fixed; a worker that crashes (taking
+# the server through crash recovery) when amprenta.embedding_model is empty;
+# a model answering another dimension that fills the index with vectors of
+# mixed lengths instead of failing the rows with a readable error; a change
+# of provider, model or dimension that amprenta_pinecone_sync() does not
+# carry to every chunk; unchanged content embedded again.
+#
+# No sleeps: every wait polls the database or the fake until a condition
+# holds (poll_query_until: 180 s; poll_value: 60 s; a run takes ~10 s).
+# Why the margins are safe:
+# - Vectors are compared within 1e-6 although they should agree exactly (the
+#   fake rounds to float32, the worker parses into float4, PostgreSQL prints
+#   float4 round-trip exact): only decimal formatting can differ (~1e-8).
+# - The one time check is a lower bound: a request after a 429 with
+#   "retry-after: 1" comes at least 0.9 s after it (the worker pauses 1 s from
+#   when it read the answer, which is after the fake logged the request); a
+#   slow machine only makes the gap longer.
+# - "Paused, no attempt spent" is read in one statement that also requires
+#   the sink to be paused and no row in flight, so it never sees a row between
+#   claim and record; after a 429 that state lasts 1 s, three times, polled
+#   every ~0.1 s.  After a 401 or an empty model it lasts a minute.
+# - Counts are exact where the worker is deterministic: one INSERT statement
+#   is one capture, one claim (batch_size 100 rows), one embedding pass.
+# - Settings changed at run time (ALTER SYSTEM, pg_reload_conf) reach the
+#   worker asynchronously; reload_worker() waits until a new session sees the
+#   new values (the postmaster has reloaded and signalled the worker) and the
+#   worker then began a round (its heartbeat is set at the top of a round,
+#   right after it processes a pending reload), so nothing queued afterwards
+#   is handled with the old settings.
+use strict;
+use warnings;
+use lib 'test/perl';
+use PostgreSQL::Test::Utils;
+use Test::More;
+use File::Spec;
+use HTTP::Tiny;
+use JSON::PP;
+use List::Util qw(max sum0);
+use POSIX qw(ceil);
+use Time::HiRes qw(usleep time);
+use AmprentaTest;
+use AmprentaFake;
+
+my $OAI_KEY = 'sk-test-emb-0001';		# the worker's key
+my $OAI_DIRECT = 'sk-test-direct-0002';	# the test's own requests, told apart in the log
+my $PC_KEY = 'pcsk_test_key_0001';
+my $PC_DIRECT = 'pcsk_test_direct_0002';
+my $OAI_MODEL = 'amprenta-test-384';
+my $PC_MODEL = 'amprenta-pc-384';
+
+my $fake = AmprentaFake->start(seed => {
+	openai => {
+		api_keys => [ $OAI_KEY, $OAI_DIRECT ],
+		models => [ { id => $OAI_MODEL, dimension => 384 }, { id => 'amprenta-test-256', dimension => 256 } ],
+	},
+	pinecone => {
+		api_keys => [ $PC_KEY, $PC_DIRECT ],
+		models => [ { name => $PC_MODEL, dimension => 384 }, { name => 'amprenta-pc-256', dimension => 256 } ],
+	},
+	# whole request bodies in the log: the inputs of every request are counted
+	config => { log => { body_max => 2_000_000 } },
+});
+my $json = JSON::PP->new->canonical;
+
+my $node = amprenta_node('embeddings');
+my $dir = File::Spec->rel2abs($node->basedir);
+my $oai_keyfile = "$dir/openai.key";
+sub write_file { my ($f, $s) = @_; open my $fh, '>', $f or die "$f: $!"; print $fh "$s\n"; close $fh; }
+write_file($oai_keyfile, $OAI_KEY);
+write_file("$dir/pinecone.key", $PC_KEY);
+$node->append_conf('postgresql.conf', join "\n",
+	"amprenta.databases = 'postgres'",
+	"amprenta.embedding_provider = 'openai'",
+	"amprenta.embedding_model = '$OAI_MODEL'",
+	"amprenta.embedding_dimension = 384",
+	"amprenta.openai_api_url = '" . $fake->url('openai') . "/v1'",
+	"amprenta.openai_api_key_file = '$oai_keyfile'",
+	# hosted inference only: no amprenta.pinecone_index, so no mirroring
+	"amprenta.pinecone_api_url = '" . $fake->url('pinecone_control') . "'",
+	"amprenta.pinecone_api_key_file = '$dir/pinecone.key'",
+	# small chunks: a few datasets make more than one batch of 96 inputs
+	"amprenta.chunk_size = 300",
+	"amprenta.naptime = 1000",
+	"amprenta.retry_base_delay = 200",
+	"amprenta.retry_max_delay = 1000",
+	"");
+$node->restart;
+$node->safe_psql('postgres', 'CREATE EXTENSION amprenta');
+
+sub sql { my ($q) = @_; return $node->safe_psql('postgres', $q); }
+
+my $STATUS = "FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'";
+
+# Wait until every change was delivered or died: nothing captured, nothing
+# pending or in flight.
+sub drained
+{
+	my ($what) = @_;
+	my $ok = $node->poll_query_until('postgres',
+		"SELECT count(*) = 0 FROM amprenta.sync_outbox WHERE state <> 'dead'
+		   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)");
+	ok($ok, "$what: the queue drains");
+	diag(sql(q{SELECT string_agg(format('%s %s %s attempts %s: %s', sink, entity_type, state, attempts,
+		last_error), E'\n') FROM amprenta.sync_outbox})) unless $ok;
+}
+
+# Poll $sql until it returns something other than 'waiting'; that value.
+sub poll_value
+{
+	my ($sql) = @_;
+	my $deadline = time + 60;
+	my $v = 'waiting';
+	while (time < $deadline)
+	{
+		$v = sql($sql);
+		return $v if $v ne 'waiting';
+		usleep(50_000);
+	}
+	return $v;
+}
+
+sub reload_worker
+{
+	my (%set) = @_;
+	sql(join '', map { "ALTER SYSTEM SET $_ = '$set{$_}';" } sort keys %set);
+	sql('SELECT pg_reload_conf()');
+	my $seen = join ' AND ', map { "current_setting('$_') = '$set{$_}'" } sort keys %set;
+	ok($node->poll_query_until('postgres', "SELECT $seen"), 'new sessions see ' . join(', ', map { "$_ = $set{$_}" } sort keys %set));
+	my $t = sql('SELECT clock_timestamp()');
+	ok($node->poll_query_until('postgres', "SELECT heartbeat > '$t' $STATUS"), 'the worker began a round after the reload');
+}
+
+# Worker requests to the embeddings API after log id $since, bodies decoded.
+sub embed_requests
+{
+	my ($service, $path, $since) = @_;
+	my $log = $fake->requests(service => $service, path => $path, since => $since // 0)->{requests};
+	my @out;
+	for my $r (@$log)
+	{
+		next if ($r->{headers}{Authorization} // $r->{headers}{'Api-Key'} // '') =~ /0002$/;	# the test's own
+		die "request body cut in the log" if $r->{body_truncated};
+		$r->{json} = eval { $json->decode($r->{body}) } // {};
+		push @out, $r;
+	}
+	return \@out;
+}
+sub last_log_id { my $l = $fake->requests(limit => 1)->{requests}; return @$l ? $l->[0]{id} : 0; }
+
+sub pg_vector { my ($s) = @_; $s =~ s/^\{|\}$//g; return [ split /,/, $s ]; }
+sub max_diff
+{
+	my ($a, $b) = @_;
+	return 9e9 unless @$a == @$b;
+	return max(map { abs($a->[$_] - $b->[$_]) } 0 .. $#$a);
+}
+
+my $http = HTTP::Tiny->new(timeout => 30);
+sub fake_openai_vector
+{
+	my ($text, $model, $dim) = @_;
+	my $r = $http->post($fake->url('openai') . '/v1/embeddings', {
+		headers => { Authorization => "Bearer $OAI_DIRECT", 'Content-Type' => 'application/json' },
+		content => $json->encode({ model => $model, input => [$text], encoding_format => 'float',
+			dimensions => $dim }) });
+	die "fake openai: $r->{status} $r->{content}" unless $r->{success};
+	return $json->decode($r->{content})->{data}[0]{embedding};
+}
+sub fake_pinecone_vector
+{
+	my ($text, $model) = @_;
+	my $r = $http->post($fake->url('pinecone_control') . '/embed', {
+		headers => { 'Api-Key' => $PC_DIRECT, 'Content-Type' => 'application/json',
+			'X-Pinecone-Api-Version' => '2025-10' },
+		content => $json->encode({ model => $model, parameters => { input_type => 'passage', truncate => 'END' },
+			inputs => [ { text => $text } ] }) });
+	die "fake pinecone: $r->{status} $r->{content}" unless $r->{success};
+	return $json->decode($r->{content})->{data}[0]{values};
+}
+
+# The stored vectors of a few chunks (first, middle, last by id) are what
+# the fake answers for their text.
+sub vectors_match
+{
+	my ($what, $where, $fetch) = @_;
+	my @rows = split /\n/, sql(qq{
+		WITH c AS (SELECT vector_id, content, embedding, row_number() OVER (ORDER BY vector_id) AS n,
+		                  count(*) OVER () AS total
+		             FROM amprenta.chunks WHERE $where)
+		SELECT format('%s\t%s', vector_id, embedding) FROM c
+		 WHERE n IN (1, (total + 1) / 2, total) ORDER BY n});
+	ok(@rows >= 1, "$what: chunks to compare");
+	for my $row (@rows)
+	{
+		my ($vid, $emb) = split /\t/, $row;
+		my $content = sql("SELECT content FROM amprenta.chunks WHERE vector_id = '$vid'");
+		my $stored = pg_vector($emb);
+		my $want = $fetch->($content);
+		my $d = max_diff($stored, $want);
+		ok($d < 1e-6, "$what: the vector of $vid is the fake's for its text (max diff $d)");
+	}
+}
+
+ok($node->poll_query_until('postgres', "SELECT state = 'running' $STATUS"), 'a worker runs');
+is(sql("SELECT count(*) FROM amprenta.notion_targets"), '0', 'no Notion target: only the index sink works');
+
+# --- 1. OpenAI-compatible provider -------------------------------------------
+my $mark = last_log_id();
+sql(q{INSERT INTO amprenta.datasets (name, omics_type, disease, description)
+	SELECT 'openai ' || i, 'lipidomics', '{ALS}',
+	       CASE WHEN i % 4 = 0 THEN NULL ELSE
+	       (SELECT string_agg(format('Cohort %s sample %s: ceramide Cer(d18:1/%s:0) rose %s-fold in ALS cerebrospinal fluid.',
+	                                 i, j, 14 + j % 12, j), ' ')
+	          FROM generate_series(1, 25 * i) j) END
+	  FROM generate_series(1, 8) i});
+drained('eight datasets, openai');
+my $nchunks = sql("SELECT count(*) FROM amprenta.chunks");
+ok($nchunks > 96, "long descriptions make many chunks ($nchunks), more than one batch");
+is(sql("SELECT count(DISTINCT entity_id) FROM amprenta.chunks"), '8', 'every dataset has chunks');
+ok(sql("SELECT count(*) FILTER (WHERE n > 1) >= 5 FROM (SELECT count(*) AS n FROM amprenta.chunks GROUP BY entity_id) s") eq 't',
+	'long descriptions were cut into several chunks');
+is(sql("SELECT string_agg(DISTINCT embedding_model, ',') FROM amprenta.chunks"), "openai:$OAI_MODEL",
+	'chunks.embedding_model names the provider and the model');
+is(sql("SELECT count(*) FROM amprenta.chunks WHERE array_length(embedding, 1) = 384"), $nchunks,
+	'every chunk has 384 values');
+
+my $reqs = embed_requests('openai', '^/v1/embeddings$', $mark);
+my @sizes = map { scalar @{ $_->{json}{input} // [] } } @$reqs;
+is(scalar(grep { $_->{method} eq 'POST' && $_->{status} == 200 } @$reqs), scalar(@$reqs), 'POST /v1/embeddings, all answered 200');
+is(scalar(@$reqs), ceil($nchunks / 96), 'batches of 96 inputs: ' . join(' + ', @sizes));
+ok(max(@sizes) <= 96, 'no request holds more than 96 inputs');
+is(scalar(grep { ($_->{json}{encoding_format} // '') eq 'float' } @$reqs), scalar(@$reqs), 'encoding_format float');
+is(scalar(grep { ($_->{json}{model} // '') eq $OAI_MODEL && ($_->{json}{dimensions} // 0) == 384 } @$reqs),
+	scalar(@$reqs), 'model and dimensions 384 in every request');
+is(scalar(grep { ($_->{headers}{Authorization} // '') eq 'Bearer ***0001' } @$reqs), scalar(@$reqs),
+	'the key from amprenta.openai_api_key_file, as a bearer token');
+is(sum0(@sizes), $nchunks, 'inputs sent = chunks stored');
+is(join("\x1e", sort map { @{ $_->{json}{input} } } @$reqs),
+	join("\x1e", sort split /\x1e/, sql("SELECT string_agg(content, chr(30)) FROM amprenta.chunks")),
+	'each chunk was embedded once, with exactly its text');
+my $ostate = $fake->control('GET', '/__fake/state/openai')->{counters};
+is($ostate->{per_model}{$OAI_MODEL}{inputs}, $nchunks, "the fake's count of embedded inputs equals the number of chunks");
+vectors_match('openai', 'true', sub { fake_openai_vector($_[0], $OAI_MODEL, 384) });
+my ($err) = ($node->psql('postgres', "SELECT * FROM amprenta.amprenta_search('ceramide')"))[2];
+like($err, qr/built-in embedder only/, 'amprenta_search refuses while vectors come from a remote model');
+
+# --- 2. 429: the sink pauses, no attempt spent ---------------------------------
+my $throttled0 = sql("SELECT throttled $STATUS");
+$mark = last_log_id();
+$fake->fault({ service => 'openai', match => { method => 'POST', path => '^/v1/embeddings$' },
+	times => 3, action => { type => 'status', preset => 'openai_429_rpm', retry_after_ms => 1000 } });
+sql(q{INSERT INTO amprenta.datasets (name, omics_type, description)
+	SELECT 'rate limited ' || i, 'metabolomics', 'Acylcarnitines fall after treatment ' || i FROM generate_series(1, 3) i});
+# Read while the sink is paused after a 429 and the rows are back in the queue.
+is(poll_value(qq{SELECT CASE WHEN (SELECT throttled > $throttled0 AND pinecone_paused_until > now() $STATUS)
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state = 'inflight')
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
+	THEN (SELECT string_agg(DISTINCT state || ' attempts ' || attempts, ', ') FROM amprenta.sync_outbox)
+	ELSE 'waiting' END}), 'pending attempts 0', 'paused by a 429: the rows wait, no attempt spent');
+drained('after three 429s');
+$reqs = embed_requests('openai', '^/v1/embeddings$', $mark);
+is(join(' ', map { $_->{status} } @$reqs), '429 429 429 200', 'three 429s, then the batch went through');
+my @gaps = map { $reqs->[$_]{t} - $reqs->[$_ - 1]{t} } 1 .. $#$reqs;
+is(scalar(grep { $_ >= 0.9 } @gaps), 3, 'each retry waited for retry-after (gaps ' . join(', ', map { sprintf '%.2f s', $_ } @gaps) . ')');
+ok(sql("SELECT throttled $STATUS") >= $throttled0 + 3, 'amprenta_worker_status().throttled counts the throttled rows');
+is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
+	WHERE d.name LIKE 'rate limited %' AND c.embedding_model = 'openai:amprenta-test-384'}), '3',
+	'delivered once the limit lifted');
+$fake->clear_faults;
+
+# --- 3. 401: the sink pauses, rows untouched; a fixed key and a reload resume -------
+write_file($oai_keyfile, 'sk-wrong-key-9999');
+$mark = last_log_id();
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('unauthorized', 'proteomics')});
+is(poll_value(qq{SELECT CASE WHEN (SELECT pinecone_paused_until > now() + interval '30 seconds' $STATUS)
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state = 'inflight')
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
+	THEN (SELECT string_agg(state || ' attempts ' || attempts, ', ') FROM amprenta.sync_outbox)
+	ELSE 'waiting' END}), 'pending attempts 0', '401: the sink pauses for a minute, the row waits with no attempt spent');
+$reqs = embed_requests('openai', '^/v1/embeddings$', $mark);
+is(join(' ', map { $_->{status} } @$reqs), '401', 'one request with the wrong key, no more while paused');
+my $last_error = sql("SELECT last_error FROM amprenta.sync_outbox");
+like($last_error, qr/HTTP 401/, 'the row keeps the 401 as its last error');
+unlike($last_error, qr/wrong-key-9999/, 'the rejected key is masked in last_error');
+write_file($oai_keyfile, $OAI_KEY);
+sql('SELECT pg_reload_conf()');
+drained('after the key was fixed and the configuration reloaded');
+is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
+	WHERE d.name = 'unauthorized' AND c.embedding_model = 'openai:amprenta-test-384'}), '1', 'delivered with the fixed key');
+
+# --- 3b. No model: the sink waits (the worker crashed here: strlen of a NULL body) ---
+my $pid = sql("SELECT pid $STATUS");
+reload_worker('amprenta.embedding_model' => '');
+$mark = last_log_id();
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('no model', 'proteomics')});
+is(poll_value(qq{SELECT CASE WHEN (SELECT pinecone_paused_until > now() + interval '30 seconds' $STATUS)
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state = 'inflight')
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
+	THEN (SELECT string_agg(state || ' attempts ' || attempts || ': ' || last_error, ', ') FROM amprenta.sync_outbox)
+	ELSE 'waiting' END}), 'pending attempts 0: amprenta.embedding_model is empty',
+	'an empty amprenta.embedding_model pauses the sink, the row waits with no attempt spent');
+is(sql("SELECT pid $STATUS"), $pid, 'the worker is still the same process');
+is(scalar(@{ embed_requests('openai', '.', $mark) }), 0, 'no request was sent');
+reload_worker('amprenta.embedding_model' => $OAI_MODEL);
+drained('after the model was set');
+is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
+	WHERE d.name = 'no model' AND c.embedding_model = 'openai:amprenta-test-384'}), '1', 'delivered once the model is set');
+
+# --- 4. A model of another dimension: the rows die, with a readable error -------
+# A model whose native dimension (256) is below amprenta.embedding_dimension:
+# the API refuses the "dimensions" asked for.
+reload_worker('amprenta.embedding_model' => 'amprenta-test-256');
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('too few dimensions', 'lipidomics')});
+ok($node->poll_query_until('postgres', "SELECT count(*) = 1 FROM amprenta.sync_outbox WHERE state = 'dead'"),
+	'a 400 for the dimensions makes the row dead');
+like(sql("SELECT format('%s %s %s', state, last_http_status, last_error) FROM amprenta.sync_errors WHERE entity_name = 'too few dimensions'"),
+	qr/^dead 400 embedding: HTTP 400: .*maximum dimensions is 256, however you requested 384/,
+	'sync_errors shows the API\'s reason, with the entity name');
+# A compatible server that ignores "dimensions" and answers 256 values.
+my $one = { object => 'embedding', index => 0, embedding => [ map { $_ % 2 ? 0.0625 : -0.0625 } 1 .. 256 ] };
+$fake->fault({ service => 'openai', match => { method => 'POST', path => '^/v1/embeddings$' }, times => 1,
+	action => { type => 'status', status => 200,
+		body => { object => 'list', data => [$one], model => 'amprenta-test-256', usage => { prompt_tokens => 5, total_tokens => 5 } } } });
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('wrong length', 'lipidomics')});
+ok($node->poll_query_until('postgres', "SELECT count(*) = 2 FROM amprenta.sync_outbox WHERE state = 'dead'"),
+	'an answer of 256 values for a 384-value index makes the row dead');
+is(sql("SELECT format('%s / attempts %s / %s', state, attempts, last_error) FROM amprenta.sync_errors WHERE entity_name = 'wrong length'"),
+	'dead / attempts 1 / embedding response: embedding 0 has 256 dimensions, expected 384',
+	'sync_errors says which dimension came and which was expected');
+is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
+	WHERE d.name IN ('too few dimensions', 'wrong length')}), '0', 'no chunk of another length was stored');
+is(sql("SELECT count(*) FROM amprenta.chunks WHERE array_length(embedding, 1) <> 384"), '0', 'the index holds 384-value vectors only');
+$fake->clear_faults;
+
+# --- 5. Pinecone hosted inference ----------------------------------------------
+reload_worker('amprenta.embedding_provider' => 'pinecone', 'amprenta.embedding_model' => $PC_MODEL);
+$mark = last_log_id();
+sql(q{INSERT INTO amprenta.datasets (name, omics_type, disease, description)
+	SELECT 'pinecone ' || i, 'transcriptomics', '{ALS}',
+	       (SELECT string_agg(format('Motor neuron %s of donor %s expresses STMN2 at %s TPM.', j, i, j * 7), ' ')
+	          FROM generate_series(1, 60 * i) j)
+	  FROM generate_series(1, 4) i});
+drained('four datasets, pinecone');
+my $pc_where = q{entity_id IN (SELECT id FROM amprenta.datasets WHERE name LIKE 'pinecone %')};
+my $pc_chunks = sql("SELECT count(*) FROM amprenta.chunks WHERE $pc_where");
+ok($pc_chunks > 96, "pinecone datasets make $pc_chunks chunks");
+is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks WHERE $pc_where"),
+	"pinecone:$PC_MODEL 384", "their chunks have 'pinecone:$PC_MODEL' and 384 values");
+$reqs = embed_requests('pinecone_control', '^/embed$', $mark);
+@sizes = map { scalar @{ $_->{json}{inputs} // [] } } @$reqs;
+is(scalar(grep { $_->{method} eq 'POST' && $_->{status} == 200 } @$reqs), scalar(@$reqs), 'POST /embed, all answered 200');
+is(scalar(@$reqs), ceil($pc_chunks / 96), 'batches of 96 inputs: ' . join(' + ', @sizes));
+ok(max(@sizes) <= 96, 'no /embed request holds more than 96 inputs');
+is(sum0(@sizes), $pc_chunks, 'inputs sent = chunks stored');
+is(scalar(grep { ($_->{json}{model} // '') eq $PC_MODEL && ($_->{json}{parameters}{input_type} // '') eq 'passage'
+	&& ($_->{headers}{'Api-Key'} // '') eq '***0001' && ($_->{headers}{'X-Pinecone-Api-Version'} // '') ne '' } @$reqs),
+	scalar(@$reqs), 'model, input_type passage, Api-Key and API version in every request');
+is(scalar(@{ embed_requests('openai', '.', $mark) }), 0, 'nothing went to the OpenAI API');
+vectors_match('pinecone', $pc_where, sub { fake_pinecone_vector($_[0], $PC_MODEL) });
+
+# A Pinecone model of another dimension: no "dimension" parameter is sent, so
+# its native 256 values come back.
+reload_worker('amprenta.embedding_model' => 'amprenta-pc-256');
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('pinecone 256', 'lipidomics')});
+ok($node->poll_query_until('postgres', "SELECT count(*) = 3 FROM amprenta.sync_outbox WHERE state = 'dead'"),
+	'a Pinecone model of 256 dimensions makes the row dead');
+is(sql("SELECT last_error FROM amprenta.sync_errors WHERE entity_name = 'pinecone 256'"),
+	'embedding response: embedding 0 has 256 dimensions, expected 384', 'with the dimensions in last_error');
+
+# Fixed: the dead rows go back and are delivered.
+reload_worker('amprenta.embedding_model' => $PC_MODEL);
+is(sql("SELECT amprenta.amprenta_retry_dead('pinecone')"), '3', 'amprenta_retry_dead requeues the three dead rows');
+drained('after the model was fixed');
+is(sql(q{SELECT string_agg(DISTINCT c.embedding_model, ',') || ' ' || count(DISTINCT d.id)
+	FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
+	WHERE d.name IN ('too few dimensions', 'wrong length', 'pinecone 256')}), "pinecone:$PC_MODEL 3",
+	'the three are delivered with the configured model');
+is(sql("SELECT count(*) FROM amprenta.sync_outbox"), '0', 'no dead row left');
+
+# --- 6. A new provider, model or dimension: amprenta_pinecone_sync() re-embeds all ---
+my $ndatasets = sql("SELECT count(*) FROM amprenta.datasets");
+my $total = sql("SELECT count(*) FROM amprenta.chunks");
+my $stale = sql("SELECT count(*) FROM amprenta.chunks WHERE embedding_model <> 'pinecone:$PC_MODEL'");
+ok($stale > 0, "$stale of $total chunks still have the OpenAI model");
+$mark = last_log_id();
+is(sql("SELECT amprenta.amprenta_pinecone_sync()"), $ndatasets, 'amprenta_pinecone_sync() queues every dataset');
+drained('re-embedding with pinecone');
+is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks"),
+	"pinecone:$PC_MODEL 384", 'every chunk now comes from the Pinecone model');
+is(sum0(map { scalar @{ $_->{json}{inputs} } } @{ embed_requests('pinecone_control', '^/embed$', $mark) }), $stale,
+	'only the chunks made by another model were embedded again');
+
+reload_worker('amprenta.embedding_provider' => 'openai', 'amprenta.embedding_model' => $OAI_MODEL);
+$mark = last_log_id();
+is(sql("SELECT amprenta.amprenta_pinecone_sync()"), $ndatasets, 'back to openai: every dataset queued');
+drained('re-embedding with openai');
+is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks"),
+	"openai:$OAI_MODEL 384", 'every chunk comes from the OpenAI model again');
+is(sum0(map { scalar @{ $_->{json}{input} } } @{ embed_requests('openai', '^/v1/embeddings$', $mark) }), $total,
+	'every chunk was embedded');
+
+reload_worker('amprenta.embedding_dimension' => '256');
+$mark = last_log_id();
+sql("SELECT amprenta.amprenta_pinecone_sync()");
+drained('re-embedding at 256 dimensions');
+is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks"),
+	"openai:$OAI_MODEL 256", 'a new dimension re-embeds every chunk with 256 values');
+$reqs = embed_requests('openai', '^/v1/embeddings$', $mark);
+is(scalar(grep { ($_->{json}{dimensions} // 0) == 256 } @$reqs), scalar(@$reqs), 'asking the API for 256 dimensions');
+is(sum0(map { scalar @{ $_->{json}{input} } } @$reqs), $total, 'for every chunk');
+vectors_match('openai at 256', 'true', sub { fake_openai_vector($_[0], $OAI_MODEL, 256) });
+
+# Nothing changed: nothing is embedded.
+$mark = last_log_id();
+is(sql("SELECT amprenta.amprenta_pinecone_sync()"), $ndatasets, 'queued again, unchanged');
+drained('unchanged content');
+is(scalar(@{ embed_requests('openai', '.', $mark) }) + scalar(@{ embed_requests('pinecone', '.', $mark) }), 0,
+	'unchanged content is not embedded again');
+
+$node->stop;
+$fake->stop;
+done_testing();
