@@ -220,54 +220,88 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 	int			lbs[1] = {1};
 	const char *sinkname = sync_sink_name(sink);
 
-	refs_plan = drop_refs_plan = NULL;	/* prepared once per call, below */
-
-	/* sync_refs first: what the sink now holds. */
-	for (int i = 0; i < n; i++)
+	/* sync_refs first, one statement each way: what the sink now holds. */
 	{
-		SyncItem   *it = &items[i];
+		Datum	   *et = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *eid = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *ext = palloc(sizeof(Datum) * Max(n, 1));
+		bool	   *extnull = palloc(sizeof(bool) * Max(n, 1));
+		Datum	   *sha = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *chunks = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *setpage = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *det = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *deid = palloc(sizeof(Datum) * Max(n, 1));
+		int			w = 0,
+					d = 0;
 
-		if (it->outcome != ITEM_DONE)
-			continue;
-		if (it->write_ref)
+		for (int i = 0; i < n; i++)
 		{
-			Oid			t[7] = {TEXTOID, TEXTOID, UUIDOID, TEXTOID, BYTEAOID, INT4OID, BOOLOID};
-			Datum		a[7];
-			char		nl[7] = {' ', ' ', ' ', it->new_external_id ? ' ' : 'n', ' ', ' ', ' '};
+			SyncItem   *it = &items[i];
 
-			if (refs_plan == NULL)
-				prepare_batch(&refs_plan,
-						  "WITH ref AS ("
-						  " INSERT INTO amprenta.sync_refs AS r (sink, entity_type, entity_id, external_id,"
-						  "        content_sha256, chunk_count, synced_at)"
-						  " VALUES ($1, $2, $3, $4, $5, $6, now())"
-						  " ON CONFLICT (sink, entity_type, entity_id) DO UPDATE"
-						  "   SET external_id = EXCLUDED.external_id, content_sha256 = EXCLUDED.content_sha256,"
-						  "       chunk_count = EXCLUDED.chunk_count, synced_at = now())"
-						  " SELECT CASE WHEN $7 THEN amprenta._sync_set_page_id($2, $3, $4) END",
+			if (it->outcome != ITEM_DONE)
+				continue;
+			if (it->write_ref)
+			{
+				et[w] = CStringGetTextDatum(it->entity_type);
+				eid[w] = UUIDPGetDatum(&it->entity_id);
+				extnull[w] = it->new_external_id == NULL;
+				ext[w] = extnull[w] ? (Datum) 0 : CStringGetTextDatum(it->new_external_id);
+				sha[w] = bytea_datum(it->content_hash, 32);
+				chunks[w] = Int32GetDatum(it->new_chunk_count);
+				setpage[w] = BoolGetDatum(it->write_page_id && it->new_external_id != NULL);
+				w++;
+			}
+			else if (it->drop_ref)
+			{
+				det[d] = CStringGetTextDatum(it->entity_type);
+				deid[d] = UUIDPGetDatum(&it->entity_id);
+				d++;
+			}
+		}
+		if (w > 0)
+		{
+			Oid			t[7] = {TEXTARRAYOID, UUIDARRAYOID, TEXTARRAYOID, BYTEAARRAYOID, INT4ARRAYOID,
+			BOOLARRAYOID, TEXTOID};
+			Datum		a[7];
+			int			wd[1] = {w};
+			int			wl[1] = {1};
+
+			prepare_batch(&refs_plan,
+						  "WITH r AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bytea[],"
+						  "                                $5::int[], $6::bool[])"
+						  "             AS r (entity_type, entity_id, external_id, sha, chunks, set_page)),"
+						  " ref AS ("
+						  "  INSERT INTO amprenta.sync_refs AS x (sink, entity_type, entity_id, external_id,"
+						  "         content_sha256, chunk_count, synced_at)"
+						  "  SELECT $7, entity_type, entity_id, external_id, sha, chunks, now() FROM r"
+						  "  ON CONFLICT (sink, entity_type, entity_id) DO UPDATE"
+						  "    SET external_id = EXCLUDED.external_id, content_sha256 = EXCLUDED.content_sha256,"
+						  "        chunk_count = EXCLUDED.chunk_count, synced_at = now())"
+						  " SELECT amprenta._sync_set_page_id(entity_type, entity_id, external_id)"
+						  "   FROM r WHERE set_page",
 						  7, t);
-			a[0] = CStringGetTextDatum(sinkname);
-			a[1] = CStringGetTextDatum(it->entity_type);
-			a[2] = UUIDPGetDatum(&it->entity_id);
-			a[3] = it->new_external_id ? CStringGetTextDatum(it->new_external_id) : (Datum) 0;
-			a[4] = bytea_datum(it->content_hash, 32);
-			a[5] = Int32GetDatum(it->new_chunk_count);
-			a[6] = BoolGetDatum(it->write_page_id && it->new_external_id != NULL);
-			if (SPI_execute_plan(refs_plan, a, nl, false, 0) != SPI_OK_SELECT)
+			a[0] = PointerGetDatum(construct_array(et, w, TEXTOID, -1, false, TYPALIGN_INT));
+			a[1] = PointerGetDatum(construct_array(eid, w, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+			a[2] = PointerGetDatum(construct_md_array(ext, extnull, 1, wd, wl, TEXTOID, -1, false, TYPALIGN_INT));
+			a[3] = PointerGetDatum(construct_array(sha, w, BYTEAOID, -1, false, TYPALIGN_INT));
+			a[4] = PointerGetDatum(construct_array(chunks, w, INT4OID, 4, true, TYPALIGN_INT));
+			a[5] = PointerGetDatum(construct_array(setpage, w, BOOLOID, 1, true, TYPALIGN_CHAR));
+			a[6] = CStringGetTextDatum(sinkname);
+			if (SPI_execute_plan(refs_plan, a, NULL, false, 0) != SPI_OK_SELECT)
 				elog(ERROR, "recording sync_refs failed");
 		}
-		else if (it->drop_ref)
+		if (d > 0)
 		{
-			Oid			t[3] = {TEXTOID, TEXTOID, UUIDOID};
+			Oid			t[3] = {TEXTARRAYOID, UUIDARRAYOID, TEXTOID};
 			Datum		a[3];
 
-			if (drop_refs_plan == NULL)
-				prepare_batch(&drop_refs_plan,
-						  "DELETE FROM amprenta.sync_refs WHERE sink = $1 AND entity_type = $2 AND entity_id = $3",
+			prepare_batch(&drop_refs_plan,
+						  "DELETE FROM amprenta.sync_refs x USING unnest($1::text[], $2::uuid[]) AS r (entity_type, entity_id)"
+						  " WHERE x.sink = $3 AND x.entity_type = r.entity_type AND x.entity_id = r.entity_id",
 						  3, t);
-			a[0] = CStringGetTextDatum(sinkname);
-			a[1] = CStringGetTextDatum(it->entity_type);
-			a[2] = UUIDPGetDatum(&it->entity_id);
+			a[0] = PointerGetDatum(construct_array(det, d, TEXTOID, -1, false, TYPALIGN_INT));
+			a[1] = PointerGetDatum(construct_array(deid, d, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+			a[2] = CStringGetTextDatum(sinkname);
 			if (SPI_execute_plan(drop_refs_plan, a, NULL, false, 0) != SPI_OK_DELETE)
 				elog(ERROR, "deleting sync_refs failed");
 		}
