@@ -156,6 +156,17 @@ cut_chunks(SyncItem *items, int n)
 	return total;
 }
 
+/* The outcome of a failed request, given to an item still undecided. */
+static void
+take_outcome(SyncItem *it, const SyncItem *probe)
+{
+	if (it->outcome != ITEM_PENDING)
+		return;
+	it->outcome = probe->outcome;
+	it->http_status = probe->http_status;
+	strlcpy(it->error, probe->error, sizeof(it->error));
+}
+
 static void
 fail_all(SyncItem *items, int n, ItemOutcome oc, const char *msg, long status)
 {
@@ -200,8 +211,6 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 		sync_pause_sink(ctx, SYNC_SINK_PINECONE, 60 * 1000,
 						"amprenta.embedding_model is empty (a remote embedding provider needs a model)");
 		fail_all(items, n, ITEM_THROTTLED, "amprenta.embedding_model is empty", 0);
-		for (int i = 0; i < n; i++)
-			items[i].throttle_ms = 60 * 1000;
 		return false;
 	}
 
@@ -211,8 +220,6 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 		sync_pause_sink(ctx, SYNC_SINK_PINECONE, 60 * 1000,
 						"no API key for the embedding provider (see amprenta.*_api_key_file)");
 		fail_all(items, n, ITEM_THROTTLED, "no API key for the embedding provider", 0);
-		for (int i = 0; i < n; i++)
-			items[i].throttle_ms = 60 * 1000;
 		return false;
 	}
 
@@ -273,13 +280,7 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 			sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, &req, "embedding");
 			http_request_clear(&req);
 			for (int i = 0; i < n; i++)
-				if (items[i].outcome == ITEM_PENDING)
-				{
-					items[i].outcome = probe.outcome;
-					items[i].throttle_ms = probe.throttle_ms;
-					items[i].http_status = probe.http_status;
-					strlcpy(items[i].error, probe.error, sizeof(items[i].error));
-				}
+				take_outcome(&items[i], &probe);
 			return false;
 		}
 		out = palloc(sizeof(float) * (size_t) count * dim);
@@ -310,8 +311,6 @@ pinecone_key(SyncContext *ctx, SyncItem *items, int n)
 		sync_pause_sink(ctx, SYNC_SINK_PINECONE, 60 * 1000,
 						"amprenta.pinecone_api_key_file is not set or not readable");
 		fail_all(items, n, ITEM_THROTTLED, "no Pinecone API key (amprenta.pinecone_api_key_file)", 0);
-		for (int i = 0; i < n; i++)
-			items[i].throttle_ms = 60 * 1000;
 	}
 	return key;
 }
@@ -359,13 +358,7 @@ pinecone_data_url(SyncContext *ctx, const char *key, SyncItem *items, int n)
 		}
 		http_request_clear(&req);
 		for (int i = 0; i < n; i++)
-			if (items[i].outcome == ITEM_PENDING)
-			{
-				items[i].outcome = probe.outcome;
-				items[i].throttle_ms = probe.throttle_ms;
-				items[i].http_status = probe.http_status;
-				strlcpy(items[i].error, probe.error, sizeof(items[i].error));
-			}
+			take_outcome(&items[i], &probe);
 		return false;
 	}
 	http_request_clear(&req);
@@ -425,16 +418,7 @@ pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body,
 		memset(&probe, 0, sizeof(probe));
 		sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, &req, what);
 		for (int j = 0; j < k; j++)
-		{
-			SyncItem   *it = &items[idx[j]];
-
-			if (it->outcome != ITEM_PENDING)
-				continue;
-			it->outcome = probe.outcome;
-			it->throttle_ms = probe.throttle_ms;
-			it->http_status = probe.http_status;
-			strlcpy(it->error, probe.error, sizeof(it->error));
-		}
+			take_outcome(&items[idx[j]], &probe);
 	}
 	http_request_clear(&req);
 }

@@ -426,7 +426,6 @@ notion_deliver(SyncContext *ctx, SyncItem *items, int n)
 		for (int i = 0; i < n; i++)
 		{
 			items[i].outcome = ITEM_THROTTLED;
-			items[i].throttle_ms = 60 * 1000;
 			strlcpy(items[i].error, msg, sizeof(items[i].error));
 		}
 		return;
@@ -439,7 +438,6 @@ notion_deliver(SyncContext *ctx, SyncItem *items, int n)
 		{
 			/* Paused by an earlier item of this round: the rest waits, free. */
 			it->outcome = ITEM_THROTTLED;
-			it->throttle_ms = (ctx->paused_until[SYNC_SINK_NOTION] - GetCurrentTimestamp()) / 1000;
 			strlcpy(it->error, ctx->pause_reason[SYNC_SINK_NOTION], sizeof(it->error));
 			continue;
 		}

@@ -119,14 +119,12 @@ sync_item_fail(SyncContext *ctx, int sink, SyncItem *item, HttpRequest *r, const
 				if (ms < 0)
 					ms = 1000;
 				item->outcome = ITEM_THROTTLED;
-				item->throttle_ms = ms;
 				tb_drain(&ctx->bucket[sink], GetCurrentTimestamp() / 1000);
 				sync_pause_sink(ctx, sink, ms, item->error);
 				break;
 			}
 		case HTTP_OUTCOME_AUTH:
 			item->outcome = ITEM_THROTTLED;
-			item->throttle_ms = AUTH_PAUSE_MS;
 			sync_pause_sink(ctx, sink, AUTH_PAUSE_MS, item->error);
 			break;
 		case HTTP_OUTCOME_RETRY:

@@ -49,7 +49,6 @@ typedef struct SyncItem
 	ItemOutcome outcome;
 	long		http_status;
 	char		error[256];
-	int64		throttle_ms;	/* ITEM_THROTTLED: how long the sink pauses */
 
 	/* to record */
 	bool		write_ref;		/* upsert sync_refs with the values below */
