@@ -561,6 +561,7 @@ index_deliver(SyncContext *ctx, SyncItem *items, int n)
 		else if (!d->unchanged)
 		{
 			it->write_ref = true;
+			it->new_owned = true;
 			it->new_chunk_count = d->nchunks;
 			it->new_external_id = psprintf("%s:%s", it->entity_type, it->entity_id_str);
 		}

@@ -318,7 +318,7 @@ deliver_one(SyncContext *ctx, SyncItem *it)
 	if (it->is_delete || !it->exists)
 	{
 		/* Archive the page we made; a page the user linked stays theirs. */
-		if (it->ref_external_id == NULL)
+		if (it->ref_external_id == NULL || !it->ref_owned)
 		{
 			it->outcome = ITEM_DONE;
 			it->drop_ref = true;
@@ -412,6 +412,7 @@ delivered:
 	it->write_ref = true;
 	it->new_external_id = pstrdup(page);
 	it->write_page_id = !from_user;
+	it->new_owned = !from_user;
 }
 
 static void

@@ -127,6 +127,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 	prepare_batch(&read_plan,
 				  "SELECT i.ord, d.title, d.body, d.properties::text, d.notion_page_id,"
 				  "       r.external_id, r.content_sha256, coalesce(r.chunk_count, 0), d.title IS NOT NULL,"
+				  "       coalesce(r.owned, true),"
 				  "       sha256(convert_to(coalesce(d.title, '') || chr(1) || coalesce(d.body, '') || chr(1)"
 				  "              || coalesce(d.properties::text, ''), 'UTF8'))"
 				  "  FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS i (entity_type, entity_id, ord)"
@@ -177,7 +178,8 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 			}
 		}
 		it->ref_chunk_count = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
-		h = SPI_getbinval(tup, desc, 10, &isnull);
+		it->ref_owned = DatumGetBool(SPI_getbinval(tup, desc, 10, &isnull));
+		h = SPI_getbinval(tup, desc, 11, &isnull);
 		if (!isnull)
 		{
 			bytea	   *b = DatumGetByteaPP(h);
@@ -229,6 +231,7 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 		Datum	   *sha = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *chunks = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *setpage = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *owned = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *det = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *deid = palloc(sizeof(Datum) * Max(n, 1));
 		int			w = 0,
@@ -249,6 +252,7 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 				sha[w] = bytea_datum(it->content_hash, 32);
 				chunks[w] = Int32GetDatum(it->new_chunk_count);
 				setpage[w] = BoolGetDatum(it->write_page_id && it->new_external_id != NULL);
+				owned[w] = BoolGetDatum(it->new_owned);
 				w++;
 			}
 			else if (it->drop_ref)
@@ -260,26 +264,26 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 		}
 		if (w > 0)
 		{
-			Oid			t[7] = {TEXTARRAYOID, UUIDARRAYOID, TEXTARRAYOID, BYTEAARRAYOID, INT4ARRAYOID,
-			BOOLARRAYOID, TEXTOID};
-			Datum		a[7];
+			Oid			t[8] = {TEXTARRAYOID, UUIDARRAYOID, TEXTARRAYOID, BYTEAARRAYOID, INT4ARRAYOID,
+			BOOLARRAYOID, TEXTOID, BOOLARRAYOID};
+			Datum		a[8];
 			int			wd[1] = {w};
 			int			wl[1] = {1};
 
 			prepare_batch(&refs_plan,
 						  "WITH r AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bytea[],"
-						  "                                $5::int[], $6::bool[])"
-						  "             AS r (entity_type, entity_id, external_id, sha, chunks, set_page)),"
+						  "                                $5::int[], $6::bool[], $8::bool[])"
+						  "             AS r (entity_type, entity_id, external_id, sha, chunks, set_page, owned)),"
 						  " ref AS ("
 						  "  INSERT INTO amprenta.sync_refs AS x (sink, entity_type, entity_id, external_id,"
-						  "         content_sha256, chunk_count, synced_at)"
-						  "  SELECT $7, entity_type, entity_id, external_id, sha, chunks, now() FROM r"
+						  "         content_sha256, chunk_count, owned, synced_at)"
+						  "  SELECT $7, entity_type, entity_id, external_id, sha, chunks, owned, now() FROM r"
 						  "  ON CONFLICT (sink, entity_type, entity_id) DO UPDATE"
 						  "    SET external_id = EXCLUDED.external_id, content_sha256 = EXCLUDED.content_sha256,"
-						  "        chunk_count = EXCLUDED.chunk_count, synced_at = now())"
+						  "        chunk_count = EXCLUDED.chunk_count, owned = EXCLUDED.owned, synced_at = now())"
 						  " SELECT amprenta._sync_set_page_id(entity_type, entity_id, external_id)"
 						  "   FROM r WHERE set_page",
-						  7, t);
+						  8, t);
 			a[0] = PointerGetDatum(construct_array(et, w, TEXTOID, -1, false, TYPALIGN_INT));
 			a[1] = PointerGetDatum(construct_array(eid, w, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 			a[2] = PointerGetDatum(construct_md_array(ext, extnull, 1, wd, wl, TEXTOID, -1, false, TYPALIGN_INT));
@@ -287,6 +291,7 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 			a[4] = PointerGetDatum(construct_array(chunks, w, INT4OID, 4, true, TYPALIGN_INT));
 			a[5] = PointerGetDatum(construct_array(setpage, w, BOOLOID, 1, true, TYPALIGN_CHAR));
 			a[6] = CStringGetTextDatum(sinkname);
+			a[7] = PointerGetDatum(construct_array(owned, w, BOOLOID, 1, true, TYPALIGN_CHAR));
 			if (SPI_execute_plan(refs_plan, a, NULL, false, 0) != SPI_OK_SELECT)
 				elog(ERROR, "recording sync_refs failed");
 		}

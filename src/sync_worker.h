@@ -43,6 +43,7 @@ typedef struct SyncItem
 	bool		has_ref_hash;
 	uint8		ref_hash[32];
 	int			ref_chunk_count;
+	bool		ref_owned;		/* sync_refs.owned (true when no row) */
 	uint8		content_hash[32];
 
 	/* decided by the delivery */
@@ -56,6 +57,7 @@ typedef struct SyncItem
 	char	   *new_external_id;
 	int			new_chunk_count;
 	bool		write_page_id;	/* store new_external_id as notion_page_id */
+	bool		new_owned;		/* sync made the external object (Notion page) */
 	void	   *sink_data;		/* the sink's own (chunks, vectors) */
 } SyncItem;
 

@@ -675,6 +675,7 @@ CREATE TABLE amprenta.sync_refs (
 	external_id		text,
 	content_sha256	bytea CHECK (content_sha256 IS NULL OR octet_length(content_sha256) = 32),
 	chunk_count		integer NOT NULL DEFAULT 0 CHECK (chunk_count >= 0),
+	owned			boolean NOT NULL DEFAULT true,
 	synced_at		timestamptz NOT NULL DEFAULT now(),
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now(),
@@ -688,6 +689,7 @@ COMMENT ON COLUMN amprenta.sync_refs.entity_id IS 'Id of the entity.';
 COMMENT ON COLUMN amprenta.sync_refs.external_id IS 'Notion page id, or the Pinecone id prefix of the entity''s vectors.';
 COMMENT ON COLUMN amprenta.sync_refs.content_sha256 IS 'Hash of the content last delivered; equal content is not sent again.';
 COMMENT ON COLUMN amprenta.sync_refs.chunk_count IS 'Pinecone: number of vectors last written (surplus ones are deleted when an entity shrinks).';
+COMMENT ON COLUMN amprenta.sync_refs.owned IS 'Notion: true when sync created the page; false for a page the user linked (notion_page_id), which is updated but never archived.';
 COMMENT ON COLUMN amprenta.sync_refs.synced_at IS 'When the sink last acknowledged the entity.';
 COMMENT ON COLUMN amprenta.sync_refs.created_at IS 'When the row was created.';
 COMMENT ON COLUMN amprenta.sync_refs.updated_at IS 'When the row last changed (kept by a trigger).';

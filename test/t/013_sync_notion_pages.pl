@@ -1,0 +1,100 @@
+# Notion pages under the older API version and pages the user linked.
+#
+# Failures prevented: a worker that only speaks the 2025-09-03 API
+# (data sources) and breaks against a workspace pinned to 2022-06-28
+# (databases); a page the user linked by setting notion_page_id that gets
+# duplicated by a new page, or archived when the entity is deleted.
+#
+# No sleeps: every wait polls the database until the queue has drained.
+use strict;
+use warnings;
+use lib 'test/perl';
+use File::Spec;
+use HTTP::Tiny;
+use JSON::PP;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use AmprentaTest;
+use AmprentaFake;
+
+my $db = '77777777-7777-4777-8777-777777777777';
+my $fake = AmprentaFake->start(seed => {
+	notion => {
+		tokens => ['ntn_test_token_0002'],
+		databases => [ { id => $db, title => 'Datasets',
+			properties => { Name => 'title', 'Amprenta ID' => 'rich_text', Omics => 'select' } } ],
+	},
+});
+
+my $node = amprenta_node('pages');
+my $dir = File::Spec->rel2abs($node->basedir);
+open my $t, '>', "$dir/notion.token" or die; print $t "ntn_test_token_0002\n"; close $t;
+$node->append_conf('postgresql.conf', join "\n",
+	"amprenta.databases = 'postgres'",
+	"amprenta.notion_api_url = '" . $fake->url('notion') . "'",
+	"amprenta.notion_token_file = '$dir/notion.token'",
+	"amprenta.notion_version = '2022-06-28'",
+	"amprenta.notion_max_rps = 50",
+	"amprenta.naptime = 1000",
+	"");
+$node->restart;
+$node->safe_psql('postgres', 'CREATE EXTENSION amprenta');
+$node->safe_psql('postgres', qq{
+	INSERT INTO amprenta.notion_targets (entity_type, database_id, property_map)
+	VALUES ('dataset', '$db', '{"omics_type": {"property": "Omics", "type": "select"}}')});
+
+sub sql { my ($s) = @_; return $node->safe_psql('postgres', $s); }
+sub drained
+{
+	my ($what) = @_;
+	ok($node->poll_query_until('postgres',
+			"SELECT count(*) = 0 FROM amprenta.sync_outbox WHERE state <> 'dead'
+			   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)"),
+		"$what: the queue drains");
+	is(sql("SELECT count(*) FROM amprenta.sync_outbox"), '0', "$what: nothing died");
+}
+sub pages { return $fake->notion_state->{pages}; }
+
+# --- 2022-06-28: databases, not data sources ---------------------------------
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('old api 1', 'lipidomics'), ('old api 2', 'proteomics')});
+drained('under 2022-06-28');
+my @made = grep { !$_->{in_trash} } @{ pages() };
+is(scalar @made, 2, 'two pages');
+is(scalar(grep { ($_->{parent}{database_id} // '') eq $db } @made), 2, 'created with a database_id parent');
+my $log = $fake->requests(service => 'notion', limit => 1000)->{requests};
+is(scalar(grep { $_->{path} eq "/v1/databases/$db/query" } @$log), 2,
+	'the Amprenta ID was looked up through the database query endpoint');
+is(scalar(grep { $_->{path} =~ m{^/v1/data_sources/} } @$log), 0, 'no data-source endpoint was called');
+ok(!grep({ ($_->{headers}{'Notion-Version'} // $_->{headers}{'notion-version'} // '') ne '2022-06-28' } @$log),
+	'every request said Notion-Version 2022-06-28');
+
+# --- A page the user linked is updated, never duplicated or archived ---------
+my $http = HTTP::Tiny->new(timeout => 30);
+my $r = $http->request('POST', $fake->url('notion') . '/v1/pages', {
+	headers => { Authorization => 'Bearer ntn_test_token_0002', 'Notion-Version' => '2022-06-28',
+		'Content-Type' => 'application/json' },
+	content => encode_json({ parent => { database_id => $db },
+		properties => { Name => { title => [ { text => { content => 'written by a person' } } ] } } }) });
+ok($r->{success}, 'a page made by hand in Notion');
+my $linked = decode_json($r->{content})->{id};
+$fake->control('DELETE', '/__fake/requests');
+sql(qq{INSERT INTO amprenta.datasets (name, omics_type, notion_page_id) VALUES ('linked', 'metabolomics', '$linked')});
+drained('a dataset linked to an existing page');
+$log = $fake->requests(service => 'notion', limit => 1000)->{requests};
+is(scalar(grep { $_->{method} eq 'POST' && $_->{path} eq '/v1/pages' } @$log), 0, 'no page created for it');
+is(scalar(grep { $_->{method} eq 'PATCH' && $_->{path} eq "/v1/pages/$linked" } @$log), 1, 'its page was updated');
+my ($page) = grep { $_->{id} eq $linked } @{ pages() };
+is(join('', map { $_->{plain_text} // $_->{text}{content} } @{ $page->{properties}{Name}{title} }), 'linked',
+	'the linked page now carries the dataset name');
+is(sql("SELECT external_id FROM amprenta.sync_refs WHERE sink = 'notion' AND entity_id =
+	(SELECT id FROM amprenta.datasets WHERE name = 'linked')"), $linked, 'sync_refs knows the page');
+
+sql(q{DELETE FROM amprenta.datasets WHERE name = 'linked'});
+drained('deleting the linked dataset');
+($page) = grep { $_->{id} eq $linked } @{ pages() };
+ok(!$page->{in_trash}, 'the page the user linked stays (it was theirs)');
+is(scalar(grep { $_->{in_trash} } @{ pages() }), 0, 'nothing was archived');
+
+$node->stop;
+$fake->stop;
+done_testing();
