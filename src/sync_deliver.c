@@ -110,6 +110,15 @@ sync_item_fail(SyncContext *ctx, int sink, SyncItem *item, HttpRequest *r, const
 				 (int) Min(r->response_len, 300), r->response ? r->response : "");
 	http_error_text(raw, strlen(raw), item->error, sizeof(item->error));
 
+	/*
+	 * OpenAI answers 429 also when the account has no quota left: no
+	 * Retry-After, and waiting does not help.  Give up on the row (the
+	 * error says why) instead of pausing forever.
+	 */
+	if (oc == HTTP_OUTCOME_THROTTLED && r->retry_after[0] == '\0' && r->response != NULL &&
+		strstr(r->response, "insufficient_quota") != NULL)
+		oc = HTTP_OUTCOME_DEAD;
+
 	switch (oc)
 	{
 		case HTTP_OUTCOME_THROTTLED:

@@ -279,6 +279,17 @@ is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id
 	'delivered once the limit lifted');
 $fake->clear_faults;
 
+# --- 2b. 429 insufficient_quota: waiting cannot help, the row dies ----------
+$fake->fault({ service => 'openai', match => { method => 'POST', path => '^/v1/embeddings$' },
+	times => -1, action => { type => 'status', preset => 'openai_429_quota' } });
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('no quota', 'proteomics')});
+ok($node->poll_query_until('postgres', q{SELECT count(*) = 1 FROM amprenta.sync_errors
+		WHERE entity_name = 'no quota' AND state = 'dead' AND last_http_status = 429}),
+	'a 429 for exhausted quota (no Retry-After) makes the row dead instead of pausing forever');
+$fake->clear_faults;
+is(sql("SELECT amprenta.amprenta_retry_dead('pinecone')"), '1', 'requeued once the quota is back');
+drained('after the quota came back');
+
 # --- 3. 401: the sink pauses, rows untouched; a fixed key and a reload resume -------
 write_file($oai_keyfile, 'sk-wrong-key-9999');
 $mark = last_log_id();
