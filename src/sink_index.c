@@ -315,14 +315,42 @@ pinecone_key(SyncContext *ctx, SyncItem *items, int n)
 	return key;
 }
 
+/*
+ * One request to Pinecone (control or data plane) with its key and API
+ * version; body may be NULL.  Returns sync_http's result.
+ */
+static int
+pinecone_call(SyncContext *ctx, HttpRequest *req, const char *method, const char *url,
+			  const char *key, const char *body)
+{
+	char		auth[4200];
+	const char *headers[4];
+	int			h = 0;
+	int			rc;
+
+	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
+	headers[h++] = auth;
+	headers[h++] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
+	if (body)
+		headers[h++] = "Content-Type: application/json";
+	headers[h] = NULL;
+	memset(req, 0, sizeof(*req));
+	req->method = method;
+	req->url = url;
+	req->headers = headers;
+	req->body = body;
+	req->body_len = body ? strlen(body) : 0;
+	rc = sync_http(ctx, SYNC_SINK_PINECONE, req, 1);
+	req->headers = NULL;		/* they lived on this stack frame */
+	return rc;
+}
+
 /* The data-plane URL: the setting, or asked of the control plane once. */
 static bool
 pinecone_data_url(SyncContext *ctx, const char *key, SyncItem *items, int n)
 {
 	HttpRequest req;
 	char		url[1024];
-	char		auth[4200];
-	const char *headers[3];
 	char		host[512];
 	int			rc;
 
@@ -335,15 +363,7 @@ pinecone_data_url(SyncContext *ctx, const char *key, SyncItem *items, int n)
 		return true;
 
 	snprintf(url, sizeof(url), "%s/indexes/%s", amprenta_pinecone_api_url, amprenta_pinecone_index);
-	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
-	headers[0] = auth;
-	headers[1] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
-	headers[2] = NULL;
-	memset(&req, 0, sizeof(req));
-	req.method = "GET";
-	req.url = url;
-	req.headers = headers;
-	rc = sync_http(ctx, SYNC_SINK_PINECONE, &req, 1);
+	rc = pinecone_call(ctx, &req, "GET", url, key, NULL);
 	if (rc < 0 || req.status != 200 ||
 		!pc_parse_index_host(req.response, req.response_len, host, sizeof(host)))
 	{
@@ -394,23 +414,10 @@ pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body,
 {
 	HttpRequest req;
 	char		url[1024];
-	char		auth[4200];
-	const char *headers[4];
 	int			rc;
 
 	snprintf(url, sizeof(url), "%s%s", data_host, path);
-	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
-	headers[0] = auth;
-	headers[1] = "Content-Type: application/json";
-	headers[2] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
-	headers[3] = NULL;
-	memset(&req, 0, sizeof(req));
-	req.method = "POST";
-	req.url = url;
-	req.headers = headers;
-	req.body = body;
-	req.body_len = strlen(body);
-	rc = sync_http(ctx, SYNC_SINK_PINECONE, &req, 1);
+	rc = pinecone_call(ctx, &req, "POST", url, key, body);
 	if (rc < 0 || req.status < 200 || req.status >= 300)
 	{
 		SyncItem	probe;

@@ -211,6 +211,26 @@ wake_waiters(void)
 }
 
 /*
+ * In a PG_CATCH of the worker: report the error, roll back, and return a
+ * copy of it (allocated in cxt).  FATAL errors and termination requests go
+ * on up: the worker ends.
+ */
+static ErrorData *
+recover_from_error(MemoryContext cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(cxt);
+	edata = CopyErrorData();
+	if (edata->elevel >= FATAL || ProcDiePending)
+		PG_RE_THROW();
+	EmitErrorReport();
+	FlushErrorState();
+	AbortCurrentTransaction();
+	return edata;
+}
+
+/*
  * A sink whose documents could not be read (an entity whose document
  * fails to build) reads one row per round until the culprit is found, so
  * one bad entity never holds up the others.
@@ -273,15 +293,8 @@ sink_round(const SinkOps *ops)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = recover_from_error(round);
 
-		MemoryContextSwitchTo(round);
-		edata = CopyErrorData();
-		if (edata->elevel >= FATAL || ProcDiePending)
-			PG_RE_THROW();
-		EmitErrorReport();
-		FlushErrorState();
-		AbortCurrentTransaction();
 		prepare_failed(ops, items, n, edata);
 		FreeErrorData(edata);
 		return n;
@@ -452,16 +465,9 @@ amprenta_sync_worker_main(Datum arg)
 		}
 		PG_CATCH();
 		{
-			ErrorData  *edata;
-
 			/* Report, roll back, and go on: never exit on an error. */
-			MemoryContextSwitchTo(TopMemoryContext);
-			edata = CopyErrorData();
-			if (edata->elevel >= FATAL || ProcDiePending)
-				PG_RE_THROW();
-			EmitErrorReport();
-			FlushErrorState();
-			AbortCurrentTransaction();
+			ErrorData  *edata = recover_from_error(TopMemoryContext);
+
 			note_error(edata->message);
 			FreeErrorData(edata);
 			consecutive_errors++;
