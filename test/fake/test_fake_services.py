@@ -893,6 +893,29 @@ def _():
     eq(found[0]["id"], p["id"])
 
 
+@test("notion query_scan_limit: a filtered query answers partial pages, even empty ones, with has_more")
+def _():
+    for i in range(7):
+        create("scan-%d" % i)
+    config({"notion": {"query_scan_limit": 3}})
+    url = "/v1/data_sources/%s/query" % IDS["ds"]
+    flt = {"property": "Amprenta ID", "rich_text": {"equals": "scan-5"}}
+    r = notion("POST", url, {"filter": flt, "page_size": 2}).json
+    eq((r["results"], r["has_more"]), ([], True), "rows 0-2 scanned, no match")
+    assert r["next_cursor"]
+    r = notion("POST", url, {"filter": flt, "page_size": 2, "start_cursor": r["next_cursor"]}).json
+    eq(["".join(t["plain_text"] for t in p["properties"]["Amprenta ID"]["rich_text"]) for p in r["results"]], ["scan-5"], "rows 3-5")
+    eq(r["has_more"], True)
+    r = notion("POST", url, {"filter": flt, "page_size": 2, "start_cursor": r["next_cursor"]}).json
+    eq((r["results"], r["has_more"], r["next_cursor"]), ([], False, None), "row 6: the end")
+    # page_size still bounds the results of one answer
+    r = notion("POST", url, {"filter": {"property": "Amprenta ID", "rich_text": {"starts_with": "scan-"}},
+                             "page_size": 2}).json
+    eq((len(r["results"]), r["has_more"]), (2, True))
+    config({"notion": {"query_scan_limit": None}})
+    eq(len(query_key("scan-5")), 1, "back to complete answers")
+
+
 @test("notion counters: creates per property value (duplicate detector) and requests per token per second")
 def _():
     create("dup-1")

@@ -23,6 +23,7 @@ DEFAULT_CONFIG = {
         "length_unit": "utf16",
         "max_body_bytes": 500000,
         "count_properties": None,
+        "query_scan_limit": None,
     },
     "pinecone": {
         "host_style": "bare",
@@ -50,7 +51,7 @@ CHOICES = {
     ("pinecone", "unauthorized_body"): ("string", "rpc"),
 }
 NULLABLE = {("notion", "rate_limit", "retry_after"), ("pinecone", "rate_limit", "retry_after"),
-            ("notion", "count_properties")}
+            ("notion", "count_properties"), ("notion", "query_scan_limit")}
 
 
 class ConfigError(ValueError):

@@ -991,6 +991,26 @@ class NotionService:
         more = start + size < len(ids)
         return chunk, (ids[start + size] if more else None), more
 
+    def _scan_page(self, rows, pred, cursor, size, scan):
+        """One answer of a filtered query that examines at most `scan` rows
+        (in query order, from the cursor): the matches among them, up to
+        `size`, and has_more while rows remain, so an answer may hold fewer
+        results than page_size, even none, and still have more."""
+        ids = [p["id"] for p in rows]
+        start = 0
+        if cursor is not None:
+            cid = util.norm_uuid(cursor)
+            if cid is None or cid not in ids:
+                raise bverr("body.start_cursor should be a valid cursor, instead was `%s`." % _js(cursor))
+            start = ids.index(cid)
+        chunk, pos = [], start
+        while pos < len(rows) and pos - start < scan and len(chunk) < size:
+            if pred is None or pred(rows[pos]):
+                chunk.append(ids[pos])
+            pos += 1
+        more = pos < len(rows)
+        return chunk, (ids[pos] if more else None), more
+
     def _list_children(self, req, ctx, body, block_id):
         _, obj = self._container(block_id)
         size = self._page_size(req.q1("page_size"), "query.page_size")
@@ -1050,6 +1070,7 @@ class NotionService:
         if not isinstance(in_trash, bool):
             raise bverr("body.in_trash should be a boolean, instead was `%s`." % _js(in_trash))
         now = time.monotonic()
+        scan = self.app.config["notion"]["query_scan_limit"]
         rows = []
         for pid in self.page_order:
             page = self.pages[pid]
@@ -1057,13 +1078,16 @@ class NotionService:
                 continue
             if page["in_trash"] != in_trash:
                 continue
-            if pred is not None and not pred(page):
+            if scan is None and pred is not None and not pred(page):
                 continue
             rows.append(page)
         if cmp is not None:
             rows.sort(key=functools.cmp_to_key(cmp))
         ids = [p["id"] for p in rows]
-        chunk, nxt, more = self._paginate(ids, body.get("start_cursor"), size, "body.start_cursor")
+        if scan is None:
+            chunk, nxt, more = self._paginate(ids, body.get("start_cursor"), size, "body.start_cursor")
+        else:
+            chunk, nxt, more = self._scan_page(rows, pred, body.get("start_cursor"), size, max(1, int(scan)))
         fprops = self._filter_props(req)
         self.counters["queries"] += 1
         return Response.json(200, {"object": "list", "results": [self._page_out(self.pages[i], ctx, fprops)
