@@ -205,16 +205,21 @@ request(SyncContext *ctx, HttpRequest *req, const char *method, const char *url,
 	return req->status >= 200 && req->status < 300;
 }
 
-/* Find a page that already carries this entity's Amprenta ID. */
+/*
+ * Find a page that already carries this entity's Amprenta ID.  A filtered
+ * query may answer fewer results than asked for, even none, and still say
+ * has_more: the next pages are read (from next_cursor) until a page is
+ * found or there are no more, at most QUERY_MAX_PAGES of them.  Stopping
+ * early would take "not found" for an answer and create a duplicate.
+ */
+#define QUERY_MAX_PAGES		100
+
 static bool
 find_page(SyncContext *ctx, SyncItem *it, NotionTarget *t, char *page, size_t pagesz)
 {
 	char		url[1024];
-	char	   *body = notion_query_equals_body(AMPRENTA_ID_PROPERTY, it->entity_id_str);
-	HttpRequest req;
-	char		ids[2][NOTION_ID_MAX];
-	int			found;
-	bool		ok;
+	char		cursor[NOTION_ID_MAX * 4] = "";
+	int			pages = 0;
 
 	page[0] = '\0';
 	if (use_data_source(t))
@@ -222,25 +227,48 @@ find_page(SyncContext *ctx, SyncItem *it, NotionTarget *t, char *page, size_t pa
 	else
 		snprintf(url, sizeof(url), "%s/v1/databases/%s/query", amprenta_notion_api_url,
 				 t->database_id ? t->database_id : t->data_source_id);
-	ok = request(ctx, &req, "POST", url, body);
-	free(body);
-	if (!ok)
+	for (;;)
 	{
-		sync_item_fail(ctx, SYNC_SINK_NOTION, it, &req, "Notion query");
+		char	   *body = notion_query_equals_body(AMPRENTA_ID_PROPERTY, it->entity_id_str,
+													cursor[0] ? cursor : NULL);
+		HttpRequest req;
+		char		ids[2][NOTION_ID_MAX];
+		int			found;
+		bool		ok;
+		bool		more;
+
+		ok = request(ctx, &req, "POST", url, body);
+		free(body);
+		if (!ok)
+		{
+			sync_item_fail(ctx, SYNC_SINK_NOTION, it, &req, "Notion query");
+			http_request_clear(&req);
+			return false;
+		}
+		found = notion_parse_query_ids(req.response, req.response_len, ids, 2);
+		more = notion_parse_query_next(req.response, req.response_len, cursor, sizeof(cursor));
 		http_request_clear(&req);
-		return false;
+		if (found < 0)
+		{
+			it->outcome = ITEM_RETRY;
+			strlcpy(it->error, "Notion query: unreadable answer", sizeof(it->error));
+			return false;
+		}
+		if (found > 0)
+		{
+			strlcpy(page, ids[0], pagesz);
+			return true;
+		}
+		if (!more)
+			return true;
+		if (++pages >= QUERY_MAX_PAGES)
+		{
+			it->outcome = ITEM_RETRY;
+			snprintf(it->error, sizeof(it->error),
+					 "Notion query: no answer after %d pages of results that said has_more", pages);
+			return false;
+		}
 	}
-	found = notion_parse_query_ids(req.response, req.response_len, ids, 2);
-	http_request_clear(&req);
-	if (found < 0)
-	{
-		it->outcome = ITEM_RETRY;
-		strlcpy(it->error, "Notion query: unreadable answer", sizeof(it->error));
-		return false;
-	}
-	if (found > 0)
-		strlcpy(page, ids[0], pagesz);
-	return true;
 }
 
 static bool

@@ -320,7 +320,7 @@ notion_append_children_body(json_object *blocks, int start, int count)
 }
 
 char *
-notion_query_equals_body(const char *prop, const char *value)
+notion_query_equals_body(const char *prop, const char *value, const char *start_cursor)
 {
 	json_object *body,
 			   *filter,
@@ -346,7 +346,9 @@ notion_query_equals_body(const char *prop, const char *value)
 		pj_add(sort, "direction", json_object_new_string("ascending")) &&
 		pj_append(sorts, json_object_get(sort)) &&
 		pj_add(body, "sorts", json_object_get(sorts)) &&
-		pj_add(body, "page_size", json_object_new_int(2)))
+		pj_add(body, "page_size", json_object_new_int(2)) &&
+		(start_cursor == NULL ||
+		 pj_add(body, "start_cursor", pj_string(start_cursor))))
 		out = pj_serialize(body);
 	json_object_put(cond);
 	json_object_put(filter);
@@ -419,6 +421,27 @@ notion_parse_query_ids(const char *body, size_t len, char ids[][NOTION_ID_MAX], 
 	}
 	json_object_put(obj);
 	return n;
+}
+
+bool
+notion_parse_query_next(const char *body, size_t len, char *cursor, size_t cursorsz)
+{
+	json_object *obj = pj_parse(body, len);
+	json_object *more;
+	const char *c;
+	size_t		clen = 0;
+	bool		ok = false;
+
+	if (cursor && cursorsz)
+		cursor[0] = '\0';
+	if (obj != NULL && !is_error_object(obj) &&
+		json_object_is_type(obj, json_type_object) &&
+		json_object_object_get_ex(obj, "has_more", &more) &&
+		json_object_is_type(more, json_type_boolean) && json_object_get_boolean(more) &&
+		(c = pj_member_string(obj, "next_cursor", &clen)) != NULL && clen > 0)
+		ok = pj_copy_exact(c, clen, cursor, cursorsz);
+	json_object_put(obj);
+	return ok;
 }
 
 bool

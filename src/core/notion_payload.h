@@ -148,9 +148,11 @@ extern char *notion_append_children_body(json_object *blocks, int start, int cou
  * POST /v1/databases/{id}/query (2022-06-28) or
  * /v1/data_sources/{id}/query (2025-09-03 and later): pages whose
  * rich_text property `prop` equals `value`, oldest first, page_size 2 (a
- * second hit means a duplicate).
+ * second hit means a duplicate); from start_cursor (the next_cursor of
+ * the previous answer) unless it is NULL.
  */
-extern char *notion_query_equals_body(const char *prop, const char *value);
+extern char *notion_query_equals_body(const char *prop, const char *value,
+									  const char *start_cursor);
 
 /*
  * Response parsers.  The body need not be NUL-terminated, and may be
@@ -166,6 +168,15 @@ extern bool notion_parse_object_id(const char *body, size_t len, char *out, size
  * stored, -1 if the body is not a list of objects with ids. */
 extern int	notion_parse_query_ids(const char *body, size_t len, char ids[][NOTION_ID_MAX],
 								   int max_ids);
+
+/*
+ * Is there a next page of a query's results?  True when the answer says
+ * "has_more": true and gives a non-empty string "next_cursor", copied to
+ * cursor[cursorsz] (false if it does not fit).  A filtered query may
+ * answer fewer results than page_size, even none, and still have more:
+ * only has_more says when the results are complete (§1.7).
+ */
+extern bool notion_parse_query_next(const char *body, size_t len, char *cursor, size_t cursorsz);
 
 /*
  * An error body {"object":"error","code","message"}: true, code and msg

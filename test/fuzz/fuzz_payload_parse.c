@@ -92,6 +92,9 @@ parsers(const char *buf, size_t size)
 	REQUIRE(n >= -1 && n <= 3);
 	for (int i = 0; i < n; i++)
 		REQUIRE(memchr(ids[i], '\0', NOTION_ID_MAX) != NULL);
+	memset(s1, 'x', sizeof(s1));
+	if (notion_parse_query_next(buf, size, s1, sizeof(s1)))
+		REQUIRE(memchr(s1, '\0', sizeof(s1)) != NULL && s1[0] != '\0');
 	memset(s2, 'x', sizeof(s2));
 	notion_parse_error(buf, size, s1, sizeof(s1), s2, sizeof(s2));
 	REQUIRE(memchr(s1, '\0', sizeof(s1)) != NULL && memchr(s2, '\0', sizeof(s2)) != NULL);
@@ -176,7 +179,7 @@ builders(const char *text)
 		json_object_put(reparse(body));
 		free(body);
 	}
-	body = notion_query_equals_body(text, text);
+	body = notion_query_equals_body(text, text, text);
 	json_object_put(reparse(body));
 	free(body);
 	json_object_put(blocks);

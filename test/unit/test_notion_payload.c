@@ -541,12 +541,18 @@ test_bodies(void)
 	free(body);
 
 	/* query */
-	body = notion_query_equals_body("SyncKey", "public.docs:42");
+	body = notion_query_equals_body("SyncKey", "public.docs:42", NULL);
 	CHECK_STR(body, "{\"filter\":{\"property\":\"SyncKey\",\"rich_text\":{\"equals\":\"public.docs:42\"}},"
 			  "\"sorts\":[{\"timestamp\":\"created_time\",\"direction\":\"ascending\"}],\"page_size\":2}",
 			  "query by key");
 	free(body);
-	CHECK(notion_query_equals_body(NULL, "x") == NULL && notion_query_equals_body("k", NULL) == NULL,
+	body = notion_query_equals_body("SyncKey", "public.docs:42", "c-3");
+	CHECK_STR(body, "{\"filter\":{\"property\":\"SyncKey\",\"rich_text\":{\"equals\":\"public.docs:42\"}},"
+			  "\"sorts\":[{\"timestamp\":\"created_time\",\"direction\":\"ascending\"}],\"page_size\":2,"
+			  "\"start_cursor\":\"c-3\"}",
+			  "query by key, next page");
+	free(body);
+	CHECK(notion_query_equals_body(NULL, "x", NULL) == NULL && notion_query_equals_body("k", NULL, NULL) == NULL,
 		  "query needs a property and a value");
 
 	json_object_put(big);
@@ -596,6 +602,22 @@ test_parsers(void)
 		  "no results");
 	CHECK(notion_parse_query_ids("{\"results\":[{\"object\":\"page\"}]}", 32, ids, 3) == -1,
 		  "result without id: -1");
+	{
+		const char *more = "{\"object\":\"list\",\"results\":[],\"next_cursor\":\"c-3\",\"has_more\":true}";
+		const char *odd = "{\"object\":\"list\",\"results\":[],\"next_cursor\":null,\"has_more\":true}";
+		char		cur[8];
+
+		CHECK(notion_parse_query_next(more, strlen(more), cur, sizeof(cur)) && strcmp(cur, "c-3") == 0,
+			  "next cursor of a partial answer");
+		CHECK(notion_parse_query_ids(more, strlen(more), ids, 3) == 0, "a partial answer may hold no result");
+		CHECK(!notion_parse_query_next(query, strlen(query), cur, sizeof(cur)) && cur[0] == '\0',
+			  "has_more false: no next page");
+		CHECK(!notion_parse_query_next(odd, strlen(odd), cur, sizeof(cur)), "has_more without cursor: no next page");
+		CHECK(!notion_parse_query_next(more, strlen(more), cur, 3), "cursor that does not fit: false");
+		CHECK(!notion_parse_query_next(err, strlen(err), cur, sizeof(cur)) &&
+			  !notion_parse_query_next(html, strlen(html), cur, sizeof(cur)) &&
+			  !notion_parse_query_next(NULL, 0, cur, sizeof(cur)), "error, HTML, nothing: no next page");
+	}
 	CHECK(notion_parse_query_ids(err, strlen(err), ids, 3) == -1 &&
 		  notion_parse_query_ids(html, strlen(html), ids, 3) == -1 &&
 		  notion_parse_query_ids("{\"results\":{}}", 14, ids, 3) == -1, "error, HTML, bad shape: -1");
