@@ -108,22 +108,56 @@ sync_item_fail(SyncContext *ctx, int sink, SyncItem *item, HttpRequest *r, const
 	else
 		snprintf(raw, sizeof(raw), "%s: HTTP %ld: %.*s", what, r->status,
 				 (int) Min(r->response_len, 300), r->response ? r->response : "");
-	http_error_text(raw, strlen(raw), item->error, sizeof(item->error));
+
+	/*
+	 * The service's request id, which its support asks for, ends the text;
+	 * the body is cut to leave room for it.
+	 */
+	if (r->request_id[0])
+	{
+		static const char lead[] = " [request id: ";
+		char		id[sizeof(lead) + sizeof(r->request_id) + 1];
+		size_t		k = sizeof(lead) - 1;
+
+		memcpy(id, lead, k);
+		http_error_text(r->request_id, strlen(r->request_id), id + k, sizeof(id) - k - 1);
+		strlcat(id, "]", sizeof(id));
+		http_error_text(raw, strlen(raw), item->error, sizeof(item->error) - strlen(id));
+		strlcat(item->error, id, sizeof(item->error));
+	}
+	else
+		http_error_text(raw, strlen(raw), item->error, sizeof(item->error));
 
 	/*
 	 * OpenAI answers 429 also when the account has no quota left: no
 	 * Retry-After, and waiting does not help.  Give up on the row (the
 	 * error says why) instead of pausing forever.
 	 */
-	if (oc == HTTP_OUTCOME_THROTTLED && r->retry_after[0] == '\0' && r->response != NULL &&
-		strstr(r->response, "insufficient_quota") != NULL)
+	if (oc == HTTP_OUTCOME_THROTTLED && r->retry_after[0] == '\0' && r->retry_after_ms[0] == '\0' &&
+		r->response != NULL && strstr(r->response, "insufficient_quota") != NULL)
 		oc = HTTP_OUTCOME_DEAD;
 
 	switch (oc)
 	{
 		case HTTP_OUTCOME_THROTTLED:
 			{
-				int64		ms = http_retry_after_ms(r->retry_after, (int64) time(NULL), MAX_PAUSE_MS);
+				int64		ms = -1;
+
+				/*
+				 * OpenAI's retry-after-ms is the more precise of its two
+				 * hints (Retry-After is whole seconds): it wins, as in
+				 * OpenAI's own client.
+				 */
+				if (r->retry_after_ms[0] >= '0' && r->retry_after_ms[0] <= '9')
+				{
+					/* parsed as seconds: 1000 times the milliseconds */
+					int64		v = http_retry_after_ms(r->retry_after_ms, 0, PG_INT64_MAX);
+
+					if (v >= 0)
+						ms = Min((v + 999) / 1000, MAX_PAUSE_MS);
+				}
+				if (ms < 0)
+					ms = http_retry_after_ms(r->retry_after, (int64) time(NULL), MAX_PAUSE_MS);
 
 				if (ms < 0)
 					ms = 1000;

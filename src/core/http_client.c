@@ -87,6 +87,8 @@ http_request_clear(HttpRequest *r)
 	r->transport_error = 0;
 	r->error[0] = '\0';
 	r->retry_after[0] = '\0';
+	r->retry_after_ms[0] = '\0';
+	r->request_id[0] = '\0';
 	r->elapsed_ms = 0.0;
 }
 
@@ -101,6 +103,8 @@ mark_failed(HttpRequest *r, int code, const char *text)
 	r->transport_error = code;
 	copy_text(r->error, sizeof(r->error), text);
 	r->retry_after[0] = '\0';
+	r->retry_after_ms[0] = '\0';
+	r->request_id[0] = '\0';
 }
 
 /* CURLOPT_WRITEFUNCTION: append to the slot's buffer, within the limit. */
@@ -138,34 +142,60 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 }
 
 /*
+ * If the header line data[0..n) is "name: value" (name matched without
+ * case), its value, trimmed and truncated, into out[outsz]; true if so.
+ */
+static bool
+header_value(const char *data, size_t n, const char *name, char *out, size_t outsz)
+{
+	size_t		k = strlen(name);
+	const char *v,
+			   *e;
+	size_t		len;
+
+	if (n <= k || strncasecmp(data, name, k) != 0 || data[k] != ':')
+		return false;
+	v = data + k + 1;
+	e = data + n;
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	while (e > v && isspace((unsigned char) e[-1]))
+		e--;
+	len = (size_t) (e - v);
+	if (len >= outsz)
+		len = outsz - 1;
+	memcpy(out, v, len);
+	out[len] = '\0';
+	return true;
+}
+
+/*
  * CURLOPT_HEADERFUNCTION: one header line at a time, of every response
  * (redirects and 1xx included).  A status line starts a new block and
- * forgets the Retry-After of the previous one.
+ * forgets the values taken from the previous one.
  */
 static size_t
 on_header(char *data, size_t size, size_t nitems, void *arg)
 {
 	HttpRequest *r = ((Slot *) arg)->req;
 	size_t		n = size * nitems;
-	static const char name[] = "Retry-After:";
+	static const char *const id_headers[] = {"x-notion-request-id", "x-pinecone-request-id",
+	"x-request-id", "request-id"};
 
 	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
-		r->retry_after[0] = '\0';
-	else if (n >= sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0)
 	{
-		const char *v = data + sizeof(name) - 1;
-		const char *e = data + n;
-		size_t		k;
-
-		while (v < e && (*v == ' ' || *v == '\t'))
-			v++;
-		while (e > v && isspace((unsigned char) e[-1]))
-			e--;
-		k = (size_t) (e - v);
-		if (k >= sizeof(r->retry_after))
-			k = sizeof(r->retry_after) - 1;
-		memcpy(r->retry_after, v, k);
-		r->retry_after[k] = '\0';
+		r->retry_after[0] = '\0';
+		r->retry_after_ms[0] = '\0';
+		r->request_id[0] = '\0';
+	}
+	else if (header_value(data, n, "Retry-After", r->retry_after, sizeof(r->retry_after)) ||
+			 header_value(data, n, "Retry-After-Ms", r->retry_after_ms, sizeof(r->retry_after_ms)))
+		return n;
+	else if (r->request_id[0] == '\0')
+	{
+		for (int i = 0; i < 4; i++)
+			if (header_value(data, n, id_headers[i], r->request_id, sizeof(r->request_id)))
+				break;
 	}
 	return n;
 }

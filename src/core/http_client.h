@@ -68,7 +68,12 @@
  * retry_after is the raw Retry-After value of the final response (of the
  * last header block: redirects and 1xx responses reset it), trimmed,
  * truncated to 63 bytes, "" when absent; parsing it (seconds or HTTP date)
- * is the caller's business.  elapsed_ms runs from the start of the transfer
+ * is the caller's business.  retry_after_ms is the same for the
+ * "retry-after-ms" header (milliseconds, sent by OpenAI next to
+ * Retry-After).  request_id is the service's id of the request, for
+ * support and logs: the first of x-notion-request-id,
+ * x-pinecone-request-id, x-request-id (OpenAI) and request-id that the
+ * final response carries, same treatment.  elapsed_ms runs from the start of the transfer
  * to its end (0 for a request that never started).  response is NULL only
  * when even a 1-byte allocation failed.
  *
@@ -103,6 +108,8 @@ typedef struct HttpRequest
 	char	   *response;		/* malloc'd, NUL-terminated (may be ""), at most max_response_bytes */
 	size_t		response_len;
 	char		retry_after[64];	/* Retry-After of the final response, "" if none */
+	char		retry_after_ms[32];	/* retry-after-ms of the final response, "" if none */
+	char		request_id[64];	/* the service's request id, "" if none */
 	double		elapsed_ms;
 } HttpRequest;
 

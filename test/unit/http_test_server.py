@@ -7,9 +7,10 @@ reaches end of file (so it never outlives the test that started it).
 Python 3 standard library only.  Keep-alive: one thread per connection.
 
 Endpoints (any method):
-  /status/<code>[?retry_after=V]   answers <code>, body "status <code>"
+  /status/<code>[?retry_after=V][&header=N:V...]
+                                   answers <code>, body "status <code>"
                                    (none for 204 and 304), Retry-After: V
-                                   when given
+                                   when given, and each header N: V
   /echo                            JSON: method, path, headers ([name, value]
                                    pairs in order), body_hex, body_len,
                                    client_port (the peer's port: equal
@@ -76,6 +77,7 @@ class Handler(BaseHTTPRequestHandler):
 
         if parts[0] == "status":
             extra = [("Retry-After", query["retry_after"][0])] if "retry_after" in query else []
+            extra += [tuple(h.split(":", 1)) for h in query.get("header", []) if ":" in h]
             code = int(arg)
             self.reply(code, b"" if code in (204, 304) else b"status " + arg.encode(), extra)
         elif parts[0] == "echo":

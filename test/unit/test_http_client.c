@@ -309,11 +309,13 @@ test_methods(HttpClient *c)
 static void
 test_status(HttpClient *c)
 {
-	HttpRequest r[5] = {request("GET", "/status/200"), request("GET", "/status/404"),
+	HttpRequest r[7] = {request("GET", "/status/200"), request("GET", "/status/404"),
 		request("GET", "/status/429?retry_after=7"), request("GET", "/status/500"),
-	request("GET", "/status/503?retry_after=Wed,%2021%20Oct%202015%2007:28:00%20GMT")};
+		request("GET", "/status/503?retry_after=Wed,%2021%20Oct%202015%2007:28:00%20GMT"),
+		request("GET", "/status/429?retry_after=3&header=retry-after-ms:%202500&header=x-request-id:req_42"),
+	request("GET", "/status/401?header=X-Notion-Request-Id:n-1&header=x-request-id:other")};
 
-	CHECK(http_perform(c, r, 5, NULL, NULL, 50) == 0, "status batch: 0");
+	CHECK(http_perform(c, r, 7, NULL, NULL, 50) == 0, "status batch: 0");
 	CHECK(r[0].status == 200 && strcmp(r[0].response, "status 200") == 0, "200 with its body");
 	CHECK(r[1].status == 404 && r[1].transport_error == 0 && strcmp(r[1].response, "status 404") == 0,
 		  "404 passed through, not a transport error");
@@ -321,7 +323,12 @@ test_status(HttpClient *c)
 	CHECK_STR(r[2].retry_after, "7", "Retry-After captured");
 	CHECK(r[3].status == 500 && r[3].retry_after[0] == '\0', "500, no Retry-After");
 	CHECK_STR(r[4].retry_after, "Wed, 21 Oct 2015 07:28:00 GMT", "Retry-After as an HTTP date, raw");
-	for (int i = 0; i < 5; i++)
+	CHECK(r[0].retry_after_ms[0] == '\0' && r[0].request_id[0] == '\0', "no retry-after-ms, no request id");
+	CHECK_STR(r[5].retry_after, "3", "Retry-After next to retry-after-ms");
+	CHECK_STR(r[5].retry_after_ms, "2500", "retry-after-ms captured, trimmed");
+	CHECK_STR(r[5].request_id, "req_42", "x-request-id captured");
+	CHECK_STR(r[6].request_id, "n-1", "the first request-id header wins (any case)");
+	for (int i = 0; i < 7; i++)
 		http_request_clear(&r[i]);
 }
 
