@@ -26,6 +26,7 @@
 #include "chunk_text.h"
 #include "embed.h"
 #include "embed_payload.h"
+#include "http_class.h"
 #include "pinecone_payload.h"
 #include "sync_worker.h"
 
@@ -381,6 +382,26 @@ pinecone_data_url(SyncContext *ctx, const char *key, SyncItem *items, int n)
 			take_outcome(&items[i], &probe);
 		return false;
 	}
+	{
+		char		state[64];
+
+		/*
+		 * A new index answers "ready": false ("Initializing") for a while:
+		 * wait, spending no attempt, and ask again; the host is kept only
+		 * once the index is ready.
+		 */
+		if (!pc_parse_index_ready(req.response, req.response_len, state, sizeof(state)))
+		{
+			char		msg[256];
+
+			http_request_clear(&req);
+			snprintf(msg, sizeof(msg), "the Pinecone index \"%s\" is not ready (state %s)",
+					 amprenta_pinecone_index, state[0] ? state : "unknown");
+			sync_pause_sink(ctx, SYNC_SINK_PINECONE, amprenta_retry_base_delay_ms, msg);
+			fail_all(items, n, ITEM_THROTTLED, msg, 0);
+			return false;
+		}
+	}
 	http_request_clear(&req);
 	if (strncmp(host, "http://", 7) == 0 || strncmp(host, "https://", 8) == 0)
 		strlcpy(data_host, host, sizeof(data_host));
@@ -407,26 +428,47 @@ vector_metadata(SyncItem *it, int chunk_no, const char *text)
 	return m;
 }
 
-/* Send one Pinecone data-plane request for the items idx[0..k). */
+/*
+ * Send one Pinecone data-plane request for the items idx[0..k).  An
+ * upsert (nvectors > 0) counts only when the answer says that many were
+ * upserted, a delete (nvectors 0) when it is a JSON object: a 200 with a
+ * cut or garbled body (a proxy, a dropped connection) proves nothing, and
+ * the items are tried again (upserts and deletes by id are idempotent).
+ */
 static void
-pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body,
+pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body, int nvectors,
 			  SyncItem *items, int *idx, int k, const char *what)
 {
 	HttpRequest req;
 	char		url[1024];
 	int			rc;
+	SyncItem	probe;
+	long		count = -1;
 
+	memset(&probe, 0, sizeof(probe));
 	snprintf(url, sizeof(url), "%s%s", data_host, path);
 	rc = pinecone_call(ctx, &req, "POST", url, key, body);
 	if (rc < 0 || req.status < 200 || req.status >= 300)
-	{
-		SyncItem	probe;
-
-		memset(&probe, 0, sizeof(probe));
 		sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, &req, what);
+	else if (nvectors > 0 ?
+			 !pc_parse_upsert_count(req.response, req.response_len, &count) || count != nvectors :
+			 !pc_parse_object(req.response, req.response_len))
+	{
+		char		raw[300];
+
+		if (count >= 0)
+			snprintf(raw, sizeof(raw), "%s: the answer says %ld vectors upserted of %d sent",
+					 what, count, nvectors);
+		else
+			snprintf(raw, sizeof(raw), "%s: unreadable answer (HTTP %ld): %.*s", what, req.status,
+					 (int) Min(req.response_len, 100), req.response ? req.response : "");
+		probe.outcome = ITEM_RETRY;
+		probe.http_status = req.status;
+		http_error_text(raw, strlen(raw), probe.error, sizeof(probe.error));
+	}
+	if (probe.outcome != ITEM_PENDING)
 		for (int j = 0; j < k; j++)
 			take_outcome(&items[idx[j]], &probe);
-	}
 	http_request_clear(&req);
 }
 
@@ -464,7 +506,8 @@ pinecone_upsert(SyncContext *ctx, const char *key, SyncItem *items, int n)
 					break;
 				}
 				body = pc_upsert_body(u);
-				pinecone_send(ctx, key, "/vectors/upsert", body, items, idx, k, "Pinecone upsert");
+				pinecone_send(ctx, key, "/vectors/upsert", body, pc_upsert_count(u), items, idx, k,
+							  "Pinecone upsert");
 				free(body);
 				pc_upsert_free(u);
 				u = pc_upsert_new(amprenta_pinecone_namespace);
@@ -485,7 +528,8 @@ pinecone_upsert(SyncContext *ctx, const char *key, SyncItem *items, int n)
 	{
 		char	   *body = pc_upsert_body(u);
 
-		pinecone_send(ctx, key, "/vectors/upsert", body, items, idx, k, "Pinecone upsert");
+		pinecone_send(ctx, key, "/vectors/upsert", body, pc_upsert_count(u), items, idx, k,
+					  "Pinecone upsert");
 		free(body);
 	}
 	pc_upsert_free(u);
@@ -513,7 +557,7 @@ pinecone_delete_surplus(SyncContext *ctx, const char *key, SyncItem *items, int 
 			for (int c = 0; c < cnt; c++)
 				ids[c] = psprintf("%s:%s:%d", it->entity_type, it->entity_id_str, from + c);
 			body = pc_delete_ids_body((const char *const *) ids, cnt, amprenta_pinecone_namespace);
-			pinecone_send(ctx, key, "/vectors/delete", body, items, &i, 1, "Pinecone delete");
+			pinecone_send(ctx, key, "/vectors/delete", body, 0, items, &i, 1, "Pinecone delete");
 			free(body);
 			from += cnt;
 		}

@@ -417,6 +417,40 @@ pc_parse_index_host(const char *body, size_t len, char *host, size_t hostsz)
 }
 
 bool
+pc_parse_index_ready(const char *body, size_t len, char *state, size_t statesz)
+{
+	json_object *obj = pj_parse(body, len);
+	json_object *status = NULL,
+			   *ready;
+	const char *st = NULL;
+	size_t		stlen = 0;
+	bool		ok = true;
+
+	if (obj != NULL && json_object_is_type(obj, json_type_object) &&
+		json_object_object_get_ex(obj, "status", &status) &&
+		json_object_is_type(status, json_type_object))
+	{
+		if (json_object_object_get_ex(status, "ready", &ready) &&
+			json_object_is_type(ready, json_type_boolean))
+			ok = json_object_get_boolean(ready);
+		st = pj_member_string(status, "state", &stlen);
+	}
+	pj_copy_trunc(st, stlen, state, statesz);
+	json_object_put(obj);
+	return ok;
+}
+
+bool
+pc_parse_object(const char *body, size_t len)
+{
+	json_object *obj = pj_parse(body, len);
+	bool		ok = obj != NULL && json_object_is_type(obj, json_type_object);
+
+	json_object_put(obj);
+	return ok;
+}
+
+bool
 pc_parse_upsert_count(const char *body, size_t len, long *count)
 {
 	json_object *obj = pj_parse(body, len);

@@ -95,6 +95,18 @@ extern char *pc_delete_ids_body(const char *const *ids, int n, const char *names
  * is missing, empty or longer than hostsz - 1. */
 extern bool pc_parse_index_host(const char *body, size_t len, char *host, size_t hostsz);
 
+/*
+ * describe_index: is the index ready for data-plane calls?  False when
+ * "status" says "ready": false (a new index is "Initializing" for a
+ * while); true when it says true, and when there is no such status (a
+ * compatible server that does not report one).  state[statesz] (may be
+ * NULL) gets "status"."state", "" if absent, cut to fit.
+ */
+extern bool pc_parse_index_ready(const char *body, size_t len, char *state, size_t statesz);
+
+/* A JSON object, as /vectors/delete answers ({}); false for anything else. */
+extern bool pc_parse_object(const char *body, size_t len);
+
 /* {"upsertedCount": n}. */
 extern bool pc_parse_upsert_count(const char *body, size_t len, long *count);
 

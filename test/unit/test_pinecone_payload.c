@@ -323,6 +323,22 @@ test_parsers(void)
 	CHECK(!pc_parse_index_host("{\"host\":\"\"}", 11, host, sizeof(host)) &&
 		  !pc_parse_index_host("{\"name\":\"x\"}", 12, host, sizeof(host)) &&
 		  !pc_parse_index_host(html, strlen(html), host, sizeof(host)), "no host: false");
+	{
+		const char *init = "{\"host\":\"h\",\"status\":{\"ready\":false,\"state\":\"Initializing\"}}";
+		char		state[16];
+
+		CHECK(pc_parse_index_ready(describe, strlen(describe), state, sizeof(state)) &&
+			  strcmp(state, "Ready") == 0, "ready index");
+		CHECK(!pc_parse_index_ready(init, strlen(init), state, sizeof(state)) &&
+			  strcmp(state, "Initializing") == 0, "initializing index: not ready, with its state");
+		CHECK(!pc_parse_index_ready(init, strlen(init), state, 5) && strcmp(state, "Init") == 0,
+			  "state cut to fit");
+		CHECK(pc_parse_index_ready("{\"host\":\"h\"}", 12, state, sizeof(state)) && state[0] == '\0' &&
+			  pc_parse_index_ready(html, strlen(html), NULL, 0), "no status: ready");
+		CHECK(pc_parse_object("{}", 2) && pc_parse_object(" {\"a\":1} ", 9), "delete answer: an object");
+		CHECK(!pc_parse_object("{", 1) && !pc_parse_object("", 0) && !pc_parse_object(NULL, 0) &&
+			  !pc_parse_object("[]", 2) && !pc_parse_object(html, strlen(html)), "not an object: false");
+	}
 
 	CHECK(pc_parse_upsert_count("{\"upsertedCount\":1000}", 22, &n) && n == 1000, "upsertedCount");
 	CHECK(!pc_parse_upsert_count("{\"upsertedCount\":\"3\"}", 21, &n) &&
