@@ -148,3 +148,53 @@ SET ROLE amprenta_reader;
 SELECT score IS NOT NULL AS reader_scores FROM amprenta.amprenta_score_signature(:'als', :'als_species'::uuid);
 SELECT pg_temp.try('SELECT amprenta.amprenta_refresh_scores()');
 RESET ROLE;
+
+-- Every-dataset scoring reads each feature's range of the covering index
+-- leaf page by leaf page.  800 datasets measuring the four genes of the ks
+-- signature put each gene's range on several leaf pages; rows updated,
+-- deleted or changed by a rolled-back transaction since the last VACUUM make
+-- it visit the heap.  After each change the every-dataset form must agree
+-- with the one-dataset form (a separate index probe) and with plain SQL.
+CREATE TEMP TABLE many AS SELECT gen_random_uuid() AS id, i FROM generate_series(1, 800) i;
+INSERT INTO amprenta.datasets (id, name, omics_type) SELECT id, 'many ' || i, 'transcriptomics' FROM many;
+INSERT INTO amprenta.dataset_features (dataset_id, ordinal, feature_id, raw_name, statistic, adjusted_p_value)
+SELECT m.id, g.k, f.id, f.normalized_name, CASE WHEN (m.i + g.k) % 3 = 0 THEN -1 ELSE 1 END * (m.i % 7 + 1), 0.01
+  FROM many m
+ CROSS JOIN (VALUES (1, 'TP53'), (2, 'BRCA1'), (3, 'ACTB'), (4, 'SOD1')) AS g (k, name)
+  JOIN amprenta.features f ON f.feature_type = 'gene' AND f.normalized_name = g.name;
+VACUUM amprenta.dataset_features;
+CREATE FUNCTION pg_temp.forms_agree(sig uuid) RETURNS TABLE (every_dataset bool, agree bool, sql_agrees bool)
+LANGUAGE sql AS $$
+	WITH a AS (SELECT * FROM amprenta.amprenta_score_signature(sig)),
+	     plain AS (SELECT df.dataset_id, sum(sc.weight * CASE sc.direction WHEN 'up' THEN 1 ELSE -1 END
+	                                         * sign(df.statistic)) / sum(sc.weight) AS score,
+	                      count(*) AS matched
+	                 FROM amprenta.signature_components sc
+	                 JOIN amprenta.dataset_features df ON df.feature_id = sc.feature_id
+	                WHERE sc.signature_id = sig GROUP BY df.dataset_id)
+	SELECT count(*) = (SELECT count(*) FROM amprenta.datasets),
+	       bool_and(a.score IS NOT DISTINCT FROM b.score AND a.matched = b.matched
+	                AND a.concordant = b.concordant AND a.layers = b.layers),
+	       bool_and(coalesce(p.matched, 0) = a.matched
+	                AND (p.score IS NULL OR abs(p.score - a.score) < 1e-12))
+	  FROM a
+	 CROSS JOIN LATERAL amprenta.amprenta_score_signature(sig, a.dataset_id, '{"details": false}') b
+	  LEFT JOIN plain p ON p.dataset_id = a.dataset_id
+$$;
+SELECT * FROM pg_temp.forms_agree(:'s_ks');
+-- Flipped signs (new index entries, the old ones dead but not vacuumed).
+UPDATE amprenta.dataset_features df SET statistic = -statistic
+  FROM many m WHERE df.dataset_id = m.id AND m.i % 5 = 0;
+SELECT * FROM pg_temp.forms_agree(:'s_ks');
+-- Deleted rows.
+DELETE FROM amprenta.dataset_features df USING many m, amprenta.features f
+ WHERE df.dataset_id = m.id AND m.i % 4 = 0 AND f.id = df.feature_id AND f.normalized_name = 'TP53';
+SELECT * FROM pg_temp.forms_agree(:'s_ks');
+SELECT sum(matched) AS matched_after_delete
+  FROM amprenta.amprenta_score_signature(:'s_ks') s JOIN many m ON m.id = s.dataset_id;
+-- A rolled-back change leaves dead index entries that must stay unseen.
+BEGIN;
+UPDATE amprenta.dataset_features df SET statistic = 100 FROM many m WHERE df.dataset_id = m.id;
+ROLLBACK;
+SELECT * FROM pg_temp.forms_agree(:'s_ks');
+DELETE FROM amprenta.datasets WHERE id IN (SELECT id FROM many);

@@ -469,13 +469,54 @@ uuid_order(const pg_uuid_t *a, const pg_uuid_t *b)
 	return pg_ntoh64(x) < pg_ntoh64(y) ? -1 : 1;
 }
 
+/* A uuid as two integers that compare in uuid order. */
+typedef struct UuidKey
+{
+	uint64		hi;
+	uint64		lo;
+} UuidKey;
+
+static inline UuidKey
+uuid_key(const pg_uuid_t *u)
+{
+	UuidKey		k;
+
+	memcpy(&k.hi, u->data, 8);
+	memcpy(&k.lo, u->data + 8, 8);
+	k.hi = pg_ntoh64(k.hi);
+	k.lo = pg_ntoh64(k.lo);
+	return k;
+}
+
+static inline bool
+key_lt(UuidKey a, UuidKey b)
+{
+	return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
+}
+
+static inline bool
+key_eq(UuidKey a, UuidKey b)
+{
+	return a.hi == b.hi && a.lo == b.lo;
+}
+
 typedef struct StreamHead
 {
 	ScoreStream *stream;
 	bool		valid;
-	pg_uuid_t	dataset;		/* of the current entry */
+	UuidKey		key;			/* dataset of the current entry */
 	ScoreValue	value;
 } StreamHead;
+
+static void
+stream_advance(StreamHead *h)
+{
+	pg_uuid_t	dataset;
+
+	h->valid = score_stream_next(h->stream, &dataset, &h->value);
+	if (h->valid)
+		h->key = uuid_key(&dataset);
+}
 
 typedef struct Ranked
 {
@@ -498,8 +539,12 @@ ranked_cmp(const void *a, const void *b)
 	return uuid_order(&x->dataset, &y->dataset);
 }
 
-/* Datasets are scored in blocks: one pass over every stream per block. */
-#define DATASET_BLOCK 4096
+/*
+ * Datasets are scored in blocks: one pass over every stream per block; the
+ * block's matches (DATASET_BLOCK x features) stay small enough for the CPU
+ * cache.
+ */
+#define DATASET_BLOCK 512
 
 PG_FUNCTION_INFO_V1(amprenta_score_signature_all);
 Datum
@@ -510,6 +555,7 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 	Jsonb	   *options = PG_GETARG_JSONB_P(1);
 	Scorer	   *s;
 	ScoreDataset *ds;
+	UuidKey    *dkey;
 	int64		nds;
 	StreamHead *heads;
 	Ranked	   *ranked;
@@ -523,6 +569,9 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 	s = scorer_begin(signature, options, false, rsinfo->setDesc);
 	nfeat = s->sig->nfeat;
 	ds = score_datasets(&nds);
+	dkey = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(UuidKey) * Max(nds, 1));
+	for (int64 d = 0; d < nds; d++)
+		dkey[d] = uuid_key(&ds[d].id);
 	ranked = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Ranked) * Max(nds, 1));
 	rowctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta score row", ALLOCSET_DEFAULT_SIZES);
 
@@ -531,15 +580,16 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 	for (int f = 0; f < nfeat; f++)
 	{
 		heads[f].stream = score_stream_begin(s->reader, &s->sig->feat[f].id);
-		heads[f].valid = score_stream_next(heads[f].stream, &heads[f].dataset, &heads[f].value);
+		stream_advance(&heads[f]);
 	}
 	has = palloc(sizeof(bool) * DATASET_BLOCK * Max(nfeat, 1));
-	val = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(ScoreValue) * DATASET_BLOCK * Max(nfeat, 1));
+	val = palloc(sizeof(ScoreValue) * DATASET_BLOCK * Max(nfeat, 1));
 
 	for (int64 base = 0; base < nds; base += DATASET_BLOCK)
 	{
 		int			n = (int) Min(DATASET_BLOCK, nds - base);
-		const pg_uuid_t *last = &ds[base + n - 1].id;
+		const UuidKey *bk = &dkey[base];
+		UuidKey		last = bk[n - 1];
 
 		memset(has, 0, sizeof(bool) * n * Max(nfeat, 1));
 		/* Each stream: merge its entries up to the block's last dataset. */
@@ -548,19 +598,17 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 			StreamHead *h = &heads[f];
 			int			j = 0;
 
-			while (h->valid && uuid_order(&h->dataset, last) <= 0)
+			while (h->valid && !key_lt(last, h->key))
 			{
-				int			c;
-
-				while ((c = uuid_order(&ds[base + j].id, &h->dataset)) < 0)
+				while (key_lt(bk[j], h->key))
 					j++;
-				/* c > 0: a row of a dataset this snapshot does not show */
-				if (c == 0)
+				/* not equal: a row of a dataset this snapshot does not show */
+				if (key_eq(bk[j], h->key))
 				{
 					has[j * nfeat + f] = true;
 					val[j * nfeat + f] = h->value;
 				}
-				h->valid = score_stream_next(h->stream, &h->dataset, &h->value);
+				stream_advance(h);
 			}
 			CHECK_FOR_INTERRUPTS();
 		}
