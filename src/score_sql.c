@@ -128,7 +128,22 @@ typedef struct Scorer
 	int64		work_cap;
 	double	   *sortbuf;
 	Datum		method_text;
+	struct NumericSlot *numerics;	/* jb_double's cache */
 } Scorer;
+
+/*
+ * The numerics of recent doubles, direct-mapped by bit pattern: the layer
+ * scores and weights of one signature take few distinct values across
+ * datasets, and a double's exact decimal (print, then parse) is the
+ * costliest part of a result row.
+ */
+#define NUMERIC_SLOTS 1024
+
+typedef struct NumericSlot
+{
+	uint64		bits;
+	Numeric		num;			/* NULL = empty */
+} NumericSlot;
 
 static Scorer *
 scorer_begin(const pg_uuid_t *signature, Jsonb *options, bool details_default, TupleDesc desc)
@@ -149,6 +164,7 @@ scorer_begin(const pg_uuid_t *signature, Jsonb *options, bool details_default, T
 	s->scratch = palloc(sizeof(score_component) * nc);
 	s->sortbuf = palloc(sizeof(double) * nc);
 	s->method_text = CStringGetTextDatum(score_method_name(s->opts.method));
+	s->numerics = palloc0(sizeof(NumericSlot) * NUMERIC_SLOTS);
 	return s;
 }
 
@@ -196,8 +212,19 @@ jb_key(JsonbParseState **st, const char *k)
 	pushJsonbValue(st, WJB_KEY, &v);
 }
 
+/* The shortest exact decimal of d (Ryu), cheaper than float8_numeric. */
+static Numeric
+double_numeric(double d)
+{
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
+											   CStringGetDatum(float8out_internal(d)),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
+/* d as a JSON number (null when not finite), through the scorer's cache. */
 static void
-jb_double(JsonbParseState **st, double d)
+jb_double(Scorer *s, JsonbParseState **st, double d)
 {
 	JsonbValue	v;
 
@@ -205,12 +232,23 @@ jb_double(JsonbParseState **st, double d)
 		v.type = jbvNull;
 	else
 	{
-		/* the shortest exact decimal (Ryu), cheaper than float8_numeric */
+		uint64		bits;
+		NumericSlot *slot;
+
+		memcpy(&bits, &d, sizeof(bits));
+		slot = &s->numerics[(bits ^ (bits >> 29) ^ (bits >> 47)) % NUMERIC_SLOTS];
+		if (slot->num == NULL || slot->bits != bits)
+		{
+			MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(s->numerics));
+
+			if (slot->num)
+				pfree(slot->num);
+			slot->num = double_numeric(d);
+			slot->bits = bits;
+			MemoryContextSwitchTo(old);
+		}
 		v.type = jbvNumeric;
-		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-															CStringGetDatum(float8out_internal(d)),
-															ObjectIdGetDatum(InvalidOid),
-															Int32GetDatum(-1)));
+		v.val.numeric = slot->num;
 	}
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
@@ -242,7 +280,7 @@ jb_string(JsonbParseState **st, const char *s)
 }
 
 static Datum
-layers_jsonb(const score_result *res)
+layers_jsonb(Scorer *s, const score_result *res)
 {
 	JsonbParseState *st = NULL;
 	JsonbValue *root;
@@ -255,13 +293,13 @@ layers_jsonb(const score_result *res)
 		jb_key(&st, feature_kind_name((feature_kind) l));
 		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 		jb_key(&st, "score");
-		jb_double(&st, res->layer[l].score);
+		jb_double(s, &st, res->layer[l].score);
 		jb_key(&st, "matched");
 		jb_int(&st, res->layer[l].matched);
 		jb_key(&st, "total");
 		jb_int(&st, res->layer[l].total);
 		jb_key(&st, "weight");
-		jb_double(&st, res->layer[l].weight);
+		jb_double(s, &st, res->layer[l].weight);
 		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	}
 	root = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
@@ -291,37 +329,41 @@ matches_jsonb(Scorer *s)
 		jb_key(&st, "direction");
 		jb_string(&st, c->direction_label);
 		jb_key(&st, "weight");
-		jb_double(&st, c->weight);
+		jb_double(s, &st, c->weight);
 		jb_key(&st, "feature");
 		jb_string(&st, s->chosen[i] >= 0 ? s->sig->feat[c->cand[s->chosen[i]].feature].name : NULL);
 		jb_key(&st, "match");
 		jb_string(&st, s->chosen[i] >= 0 ? score_match_level_name(c->cand[s->chosen[i]].level) : NULL);
 		jb_key(&st, "x");
-		jb_double(&st, sc->matched ? sc->obs.x : NAN);
+		jb_double(s, &st, sc->matched ? sc->obs.x : NAN);
 		jb_key(&st, "p");
-		jb_double(&st, sc->matched ? sc->obs.p : NAN);
+		jb_double(s, &st, sc->matched ? sc->obs.p : NAN);
 		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	}
 	root = pushJsonbValue(&st, WJB_END_ARRAY, NULL);
 	return JsonbPGetDatum(JsonbValueToJsonb(root));
 }
 
+/* A dataset's score before it becomes a row. */
+typedef struct Outcome
+{
+	score_result res;
+	double		p;				/* NAN = NULL */
+} Outcome;
+
 /*
- * Scores the dataset whose matched features are in s->fhas / s->fval and
- * returns the result row.  *score_out gets the score (NAN = NULL).
+ * Scores the dataset whose matched features are in s->fhas / s->fval;
+ * s->comp and s->chosen keep what each component matched until the next
+ * call.
  */
-static HeapTuple
-score_dataset(Scorer *s, const pg_uuid_t *dataset, int omics, double *score_out)
+static void
+score_outcome(Scorer *s, const pg_uuid_t *dataset, int omics, Outcome *out)
 {
 	ScoreSignature *sig = s->sig;
 	bool		need_rows = s->opts.method == SCORE_RANK || s->opts.method == SCORE_KS ||
 		s->opts.permutations > 0;
 	ScoreDatasetRows rows;
 	score_params par;
-	score_result res;
-	double		p = NAN;
-	Datum		values[14];
-	bool		nulls[14];
 	bool		any_in_scope = false;
 
 	memset(&rows, 0, sizeof(rows));
@@ -359,9 +401,10 @@ score_dataset(Scorer *s, const pg_uuid_t *dataset, int omics, double *score_out)
 	par.n_ranked = rows.n_ranked;
 	par.work = s->sortbuf;
 	par.nwork = sig->ncomp;
-	score_compute(&par, s->comp, sig->ncomp, &res);
+	score_compute(&par, s->comp, sig->ncomp, &out->res);
 
-	if (!isnan(res.score))
+	out->p = NAN;
+	if (!isnan(out->res.score))
 	{
 		if (s->opts.permutations > 0)
 		{
@@ -373,41 +416,52 @@ score_dataset(Scorer *s, const pg_uuid_t *dataset, int omics, double *score_out)
 			}
 			score_permutation_p(&par, s->comp, sig->ncomp, rows.pool, rows.npool,
 								s->opts.permutations, s->opts.seed, s->scratch,
-								(int64_t *) s->work, tick, NULL, &p);
+								(int64_t *) s->work, tick, NULL, &out->p);
 		}
 		else
-			p = score_analytic_p(&par, s->comp, sig->ncomp, &res);
+			out->p = score_analytic_p(&par, s->comp, sig->ncomp, &out->res);
 	}
-
-	memset(nulls, 0, sizeof(nulls));
-	values[0] = UUIDPGetDatum(&sig->id);
-	values[1] = UUIDPGetDatum(dataset);
-	values[2] = s->method_text;
-	values[3] = Float8GetDatum(res.score);
-	nulls[3] = isnan(res.score);
-	values[4] = Float8GetDatum(p);
-	nulls[4] = isnan(p);
-	values[5] = Int32GetDatum(res.matched);
-	values[6] = Int32GetDatum(res.total);
-	values[7] = Int32GetDatum(res.concordant);
-	values[8] = Int32GetDatum(res.discordant);
-	values[9] = Float8GetDatum(res.total > 0 ? res.coverage : 0.0);
-	values[10] = Float8GetDatum(res.up);
-	nulls[10] = isnan(res.up);
-	values[11] = Float8GetDatum(res.down);
-	nulls[11] = isnan(res.down);
-	values[12] = layers_jsonb(&res);
-	if (s->details)
-		values[13] = matches_jsonb(s);
-	else
-		nulls[13] = true;
 
 	if (rows.ties)
 		pfree(rows.ties);
 	if (rows.pool)
 		pfree(rows.pool);
-	*score_out = res.score;
-	return heap_form_tuple(s->desc, values, nulls);
+}
+
+#define SCORE_NATTS 14
+
+/*
+ * The amprenta.signature_score row of an outcome; the matches column
+ * (details) describes the last dataset given to score_outcome().
+ */
+static void
+outcome_values(Scorer *s, const pg_uuid_t *dataset, const Outcome *o,
+			   Datum *values, bool *nulls)
+{
+	const score_result *res = &o->res;
+
+	memset(nulls, 0, sizeof(bool) * SCORE_NATTS);
+	values[0] = UUIDPGetDatum(&s->sig->id);
+	values[1] = UUIDPGetDatum(dataset);
+	values[2] = s->method_text;
+	values[3] = Float8GetDatum(res->score);
+	nulls[3] = isnan(res->score);
+	values[4] = Float8GetDatum(o->p);
+	nulls[4] = isnan(o->p);
+	values[5] = Int32GetDatum(res->matched);
+	values[6] = Int32GetDatum(res->total);
+	values[7] = Int32GetDatum(res->concordant);
+	values[8] = Int32GetDatum(res->discordant);
+	values[9] = Float8GetDatum(res->total > 0 ? res->coverage : 0.0);
+	values[10] = Float8GetDatum(res->up);
+	nulls[10] = isnan(res->up);
+	values[11] = Float8GetDatum(res->down);
+	nulls[11] = isnan(res->down);
+	values[12] = layers_jsonb(s, res);
+	if (s->details)
+		values[13] = matches_jsonb(s);
+	else
+		nulls[13] = true;
 }
 
 static TupleDesc
@@ -429,7 +483,9 @@ amprenta_score_signature_one(PG_FUNCTION_ARGS)
 	Jsonb	   *options = PG_GETARG_JSONB_P(2);
 	Scorer	   *s;
 	int			omics;
-	double		score;
+	Outcome		o;
+	Datum		values[SCORE_NATTS];
+	bool		nulls[SCORE_NATTS];
 	HeapTuple	tup;
 
 	s = scorer_begin(signature, options, true, result_desc(fcinfo));
@@ -443,7 +499,9 @@ amprenta_score_signature_one(PG_FUNCTION_ARGS)
 
 	for (int f = 0; f < s->sig->nfeat; f++)
 		s->fhas[f] = score_reader_probe(s->reader, &s->sig->feat[f].id, dataset, &s->fval[f]);
-	tup = score_dataset(s, dataset, omics, &score);
+	score_outcome(s, dataset, omics, &o);
+	outcome_values(s, dataset, &o, values, nulls);
+	tup = heap_form_tuple(s->desc, values, nulls);
 	scorer_end(s);
 	PG_RETURN_DATUM(HeapTupleGetDatum(tup));
 }
@@ -522,7 +580,8 @@ typedef struct Ranked
 {
 	double		score;
 	pg_uuid_t	dataset;
-	HeapTuple	tuple;
+	int64		index;			/* into the outcomes */
+	HeapTuple	tuple;			/* with details: the row, formed at once */
 } Ranked;
 
 /* Best first: higher score, NULL scores last, then by dataset id. */
@@ -559,6 +618,9 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 	int64		nds;
 	StreamHead *heads;
 	Ranked	   *ranked;
+	Outcome    *outcomes;
+	Datum		values[SCORE_NATTS];
+	bool		nulls[SCORE_NATTS];
 	int			nfeat;
 	bool	   *has;
 	ScoreValue *val;
@@ -573,6 +635,7 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 	for (int64 d = 0; d < nds; d++)
 		dkey[d] = uuid_key(&ds[d].id);
 	ranked = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Ranked) * Max(nds, 1));
+	outcomes = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Outcome) * Max(nds, 1));
 	rowctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta score row", ALLOCSET_DEFAULT_SIZES);
 
 	/* One index range per candidate feature, each in dataset order. */
@@ -616,17 +679,24 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 		for (int j = 0; j < n; j++)
 		{
 			Ranked	   *r = &ranked[base + j];
+			Outcome    *o = &outcomes[base + j];
 
 			s->fhas = &has[j * nfeat];
 			s->fval = &val[j * nfeat];
 			old = MemoryContextSwitchTo(rowctx);
+			score_outcome(s, &ds[base + j].id, ds[base + j].omics, o);
+			r->tuple = NULL;
+			if (s->details)
 			{
-				HeapTuple	tup = score_dataset(s, &ds[base + j].id, ds[base + j].omics, &r->score);
-
+				/* the matches describe this dataset only until the next */
+				outcome_values(s, &ds[base + j].id, o, values, nulls);
 				MemoryContextSwitchTo(old);
-				r->tuple = heap_copytuple(tup);
+				r->tuple = heap_form_tuple(s->desc, values, nulls);
 			}
+			MemoryContextSwitchTo(old);
 			MemoryContextReset(rowctx);
+			r->score = o->res.score;
+			r->index = base + j;
 			memcpy(&r->dataset, &ds[base + j].id, sizeof(pg_uuid_t));
 			if ((j & 255) == 0)
 				CHECK_FOR_INTERRUPTS();
@@ -635,14 +705,28 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 
 	for (int f = 0; f < nfeat; f++)
 		score_stream_end(heads[f].stream);
-	scorer_end(s);
 
+	/* Best first; each row formed once, straight into the result. */
 	qsort(ranked, nds, sizeof(Ranked), ranked_cmp);
 	for (int64 d = 0; d < nds; d++)
 	{
-		tuplestore_puttuple(rsinfo->setResult, ranked[d].tuple);
-		heap_freetuple(ranked[d].tuple);
+		if (ranked[d].tuple)
+		{
+			tuplestore_puttuple(rsinfo->setResult, ranked[d].tuple);
+			heap_freetuple(ranked[d].tuple);
+		}
+		else
+		{
+			old = MemoryContextSwitchTo(rowctx);
+			outcome_values(s, &ranked[d].dataset, &outcomes[ranked[d].index], values, nulls);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(rowctx);
+		}
+		if ((d & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
+	scorer_end(s);
 	return (Datum) 0;
 }
 
