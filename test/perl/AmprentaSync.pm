@@ -20,7 +20,9 @@ my $json = JSON::PP->new->canonical;
 # pointed at the fakes.  Options:
 #   notion_token   token written to the file amprenta.notion_token_file names
 #                  (and the Notion URL set) when given
-#   target         [database_id, data_source_id] of a dataset target row
+#   target         [database_id, data_source_id, property_map] of a dataset
+#                  target row (data_source_id undef: none; property_map a
+#                  JSON text, '{}' when left out)
 #   pinecone_key   key written to amprenta.pinecone_api_key_file's file (and
 #                  the control-plane URL set) when given
 #   openai_key     the same for amprenta.openai_api_key_file
@@ -58,9 +60,11 @@ sub new
 	$self->sql('CREATE EXTENSION amprenta');
 	if ($opt{target})
 	{
-		my ($db, $ds) = @{ $opt{target} };
+		my ($db, $ds, $map) = @{ $opt{target} };
+		$ds = defined $ds ? "'$ds'" : 'NULL';
+		$map //= '{}';
 		$self->sql(qq{INSERT INTO amprenta.notion_targets (entity_type, database_id, data_source_id, property_map)
-			VALUES ('dataset', '$db', '$ds', '{}')});
+			VALUES ('dataset', '$db', $ds, '$map')});
 	}
 	ok($node->poll_query_until('postgres', "SELECT state = 'running' " . $self->status_from),
 		'the launcher started a worker');
@@ -80,13 +84,14 @@ sub write_file
 	return $path;
 }
 
-sub sql { my ($self, $q) = @_; return $self->{node}->safe_psql('postgres', $q); }
+# sql(query[, database]): the query's output (database postgres by default).
+sub sql { my ($self, $q, $db) = @_; return $self->{node}->safe_psql($db // 'postgres', $q); }
 
 # "FROM ... WHERE": the worker's row of amprenta_worker_status().
 sub status_from { return "FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'"; }
 sub status { my ($self, $col) = @_; return $self->sql("SELECT $col " . $self->status_from); }
 
-sub poll { my ($self, $q) = @_; return $self->{node}->poll_query_until('postgres', $q); }
+sub poll { my ($self, $q, $db) = @_; return $self->{node}->poll_query_until($db // 'postgres', $q); }
 
 # wait_for(what, cond[, limit_s]): a test point, passing once cond is true.
 sub wait_for
@@ -116,16 +121,23 @@ sub poll_value
 	return $v;
 }
 
-# Wait until nothing is captured or queued, not even a dead row.
+# Wait until nothing is captured or queued, not even a dead row.  Options:
+#   db     the database (postgres by default)
+#   dead   the number of dead rows expected to stay (0 by default): the
+#          queue drains when only they are left, and exactly they are left
 sub drained
 {
-	my ($self, $what) = @_;
+	my ($self, $what, %o) = @_;
+	my $db = $o{db} // 'postgres';
+	my $dead = $o{dead} // 0;
 	my $ok = $self->poll("SELECT NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
-		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state <> 'dead')");
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state <> 'dead')", $db);
 	ok($ok, "$what: the queue drains");
 	my $left = $self->sql(q{SELECT string_agg(format('%s %s %s attempts %s: %s', sink, entity_type, state,
-		attempts, last_error), E'\n') FROM amprenta.sync_outbox});
-	is($left, '', "$what: no row left, none dead");
+		attempts, last_error), E'\n') FROM amprenta.sync_outbox} . ($dead ? " WHERE state <> 'dead'" : ''), $db);
+	is($left, '', $dead ? "$what: no row left but the dead ones" : "$what: no row left, none dead");
+	is($self->sql("SELECT count(*) FROM amprenta.sync_outbox WHERE state = 'dead'", $db), $dead,
+		"$what: $dead dead rows") if $dead;
 }
 
 # ALTER SYSTEM SET each name = value, reload, and wait until the worker began
@@ -181,6 +193,9 @@ sub pages
 	}
 	return \%by;
 }
+
+# Every page of the fake, trashed or not, as the fake holds them.
+sub all_pages { my ($self) = @_; return $self->{fake}->notion_state->{pages}; }
 
 # The queue row of a dataset in a sink, as "state attempts", and its error.
 sub outbox_row

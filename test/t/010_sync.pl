@@ -8,16 +8,15 @@
 # when the worker or the server dies mid-delivery.
 #
 # No sleeps: every wait polls the database or the fake until a condition
-# holds (poll_query_until, or wait_for below), with generous time limits.
+# holds (poll_query_until, or AmprentaSync's waits), with generous time limits.
 use strict;
 use warnings;
 use lib 'test/perl';
 use PostgreSQL::Test::Utils;
 use Test::More;
-use File::Spec;
-use Time::HiRes qw(usleep time);
 use AmprentaTest;
 use AmprentaFake;
+use AmprentaSync;
 
 my $fake = AmprentaFake->start(seed => {
 	notion => {
@@ -33,75 +32,17 @@ my $fake = AmprentaFake->start(seed => {
 	},
 });
 
-my $node = amprenta_node('sync');
-my $dir = File::Spec->rel2abs($node->basedir);
-open my $t, '>', "$dir/notion.token" or die; print $t "ntn_test_token_0001\n"; close $t;
-open my $k, '>', "$dir/pinecone.key" or die; print $k "pcsk_test_key_0001\n"; close $k;
-$node->append_conf('postgresql.conf', join "\n",
-	"amprenta.databases = 'postgres'",
-	"amprenta.notion_api_url = '" . $fake->url('notion') . "'",
-	"amprenta.notion_token_file = '$dir/notion.token'",
-	"amprenta.notion_max_rps = 50",
-	"amprenta.pinecone_api_url = '" . $fake->url('pinecone_control') . "'",
-	"amprenta.pinecone_index = 'amprenta'",
-	"amprenta.pinecone_api_key_file = '$dir/pinecone.key'",
-	"amprenta.naptime = 1000",
-	"amprenta.retry_base_delay = 200",
-	"amprenta.retry_max_delay = 1000",
-	"amprenta.lease_timeout = 5",
-	"");
-$node->restart;
-$node->safe_psql('postgres', 'CREATE EXTENSION amprenta');
-$node->safe_psql('postgres', q{
-	INSERT INTO amprenta.notion_targets (entity_type, database_id, data_source_id, property_map)
-	VALUES ('dataset', '11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222',
-	        '{"omics_type": {"property": "Omics", "type": "select"},
-	          "disease": {"property": "Disease", "type": "multi_select"}}')});
+# The launcher starts a worker for the listed database (asserted by new).
+my $s = AmprentaSync->new('sync', $fake, notion_token => 'ntn_test_token_0001',
+	pinecone_key => 'pcsk_test_key_0001', conf => [ "amprenta.pinecone_index = 'amprenta'" ],
+	target => [ '11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222',
+		'{"omics_type": {"property": "Omics", "type": "select"},
+		  "disease": {"property": "Disease", "type": "multi_select"}}' ]);
+my $node = $s->node;
 
-sub sql { my ($sql) = @_; return $node->safe_psql('postgres', $sql); }
-
-# Wait until the queue is empty (every change delivered) and nothing is dead.
-sub drained
-{
-	my ($what) = @_;
-	ok($node->poll_query_until('postgres',
-			"SELECT count(*) = 0 FROM amprenta.sync_outbox WHERE state <> 'dead'
-			   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)"),
-		"$what: the queue drains");
-	# Say why, when something is left.
-	diag(sql(q{SELECT string_agg(format('%s %s %s attempts %s: %s', sink, entity_type, state, attempts,
-		last_error), E'\n') FROM amprenta.sync_outbox}));
-}
-
-sub wait_for
-{
-	my ($what, $cond) = @_;
-	my $deadline = time + 60;
-	while (time < $deadline)
-	{
-		return pass($what) if $cond->();
-		usleep(50_000);
-	}
-	fail($what);
-}
-
-# Pages of the fake by Amprenta ID, not trashed.
-sub pages
-{
-	my %by;
-	for my $p (@{ $fake->notion_state->{pages} })
-	{
-		next if $p->{in_trash};
-		my $rt = $p->{properties}{'Amprenta ID'}{rich_text} // [];
-		my $id = join '', map { $_->{plain_text} // $_->{text}{content} } @$rt;
-		push @{ $by{$id} }, $p;
-	}
-	return \%by;
-}
-
-ok($node->poll_query_until('postgres',
-		"SELECT state = 'running' FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'"),
-	'the launcher started a worker for the listed database');
+sub sql { return $s->sql(@_); }
+sub drained { return $s->drained(@_); }
+sub pages { return $s->pages; }
 
 # --- Delivery ---------------------------------------------------------------
 sql(q{INSERT INTO amprenta.datasets (name, omics_type, disease, description)
@@ -163,7 +104,7 @@ $fake->clear_faults;
 $fake->fault({ service => 'notion', match => { method => 'POST', path => '^/v1/pages$' },
 	times => 3, action => { type => 'status', preset => 'notion_429', retry_after => 1 } });
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('rate limited', 'metabolomics')});
-wait_for('the worker met the 429s', sub {
+$s->wait_for('the worker met the 429s', sub {
 	diag(sql("SELECT format('%s %s %s %s', sink, state, attempts, last_error) FROM amprenta.sync_outbox")) if $ENV{AMPRENTA_DEBUG};
 	sql("SELECT throttled >= 1 FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'") eq 't' });
 is(sql(q{SELECT coalesce(max(attempts), 0) FROM amprenta.sync_outbox WHERE sink = 'notion'}), '0',
@@ -215,7 +156,7 @@ sql(q{INSERT INTO amprenta.datasets (name, omics_type)
 ok($node->poll_query_until('postgres', q{SELECT count(*) = 2 FROM amprenta.sync_outbox o
 		JOIN amprenta.datasets d ON d.id = o.entity_id WHERE d.name = 'poison' AND o.state = 'dead'}),
 	'the entity whose document fails goes dead in both sinks');
-drained('next to a poisoned entity');
+drained('next to a poisoned entity', dead => 2);
 is(scalar(grep { @{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name = '$_'") } // [] } == 1 }
 		('healthy 1', 'healthy 2')), 2, 'the other entities of its batch were delivered');
 like(sql(q{SELECT last_error FROM amprenta.sync_errors WHERE entity_name = 'poison' LIMIT 1}),

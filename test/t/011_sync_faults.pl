@@ -44,10 +44,10 @@ use warnings;
 use lib 'test/perl';
 use PostgreSQL::Test::Utils;
 use Test::More;
-use File::Spec;
 use Time::HiRes qw(usleep time);
 use AmprentaTest;
 use AmprentaFake;
+use AmprentaSync;
 use JSON::PP ();
 
 my $t_start = time;
@@ -66,49 +66,22 @@ my $fake = AmprentaFake->start(seed => {
 	},
 });
 
-my $node = amprenta_node('faults');
-my $dir = File::Spec->rel2abs($node->basedir);
-open my $t, '>', "$dir/notion.token" or die; print $t "ntn_test_token_0001\n"; close $t;
-open my $k, '>', "$dir/pinecone.key" or die; print $k "pcsk_test_key_0001\n"; close $k;
-$node->append_conf('postgresql.conf', join "\n",
-	# PostgreSQL::Test::Cluster turns this off; the kill -9 needs it.
-	"restart_after_crash = on",
-	"amprenta.databases = 'postgres'",
-	"amprenta.notion_api_url = '" . $fake->url('notion') . "'",
-	"amprenta.notion_token_file = '$dir/notion.token'",
-	"amprenta.notion_max_rps = 50",
-	"amprenta.pinecone_api_url = '" . $fake->url('pinecone_control') . "'",
-	"amprenta.pinecone_index = 'amprenta'",
-	"amprenta.pinecone_api_key_file = '$dir/pinecone.key'",
-	"amprenta.naptime = 1000",
-	"amprenta.retry_base_delay = 200",
-	"amprenta.retry_max_delay = 1000",
-	"amprenta.lease_timeout = 5",
-	"");
-$node->restart;
-$node->safe_psql('postgres', 'CREATE EXTENSION amprenta');
-$node->safe_psql('postgres', q{
-	INSERT INTO amprenta.notion_targets (entity_type, database_id, data_source_id, property_map)
-	VALUES ('dataset', '11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222',
-	        '{"omics_type": {"property": "Omics", "type": "select"},
-	          "disease": {"property": "Disease", "type": "multi_select"}}')});
+my $s = AmprentaSync->new('faults', $fake, notion_token => 'ntn_test_token_0001',
+	pinecone_key => 'pcsk_test_key_0001',
+	# PostgreSQL::Test::Cluster turns restart_after_crash off; the kill -9 needs it.
+	conf => [ 'restart_after_crash = on', "amprenta.pinecone_index = 'amprenta'" ],
+	target => [ '11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222',
+		'{"omics_type": {"property": "Omics", "type": "select"},
+		  "disease": {"property": "Disease", "type": "multi_select"}}' ]);
+my $node = $s->node;
 
 # Databases whose chunks Pinecone mirrors (they share the one index).
 my @served = ('postgres');
 
-sub sql { my ($sql, $db) = @_; return $node->safe_psql($db // 'postgres', $sql); }
-
-sub wait_for
-{
-	my ($what, $cond, $limit) = @_;
-	my $deadline = time + ($limit // 90);
-	while (time < $deadline)
-	{
-		return pass($what) if $cond->();
-		usleep(50_000);
-	}
-	return fail($what);
-}
+sub sql { return $s->sql(@_); }
+sub wait_for { return $s->wait_for(@_); }
+sub pages { return $s->pages; }
+sub drained { return $s->drained(@_); }
 
 # The worker of a database as "pid state" (pid 0 when none).
 sub worker
@@ -132,39 +105,6 @@ sub running_worker_pid
 # a dead one).
 my $empty = "SELECT NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
 	AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox)";
-
-# Wait until the queue of a database is empty and nothing is dead.
-sub drained
-{
-	my ($what, $db) = @_;
-	$db //= 'postgres';
-	my $ok = $node->poll_query_until($db, $empty);
-	ok($ok, "$what: the queue drains");
-	diag(sql(q{SELECT string_agg(format('%s %s %s attempts %s: %s', sink, entity_type, state, attempts,
-		last_error), E'\n') FROM amprenta.sync_outbox}, $db)) unless $ok;
-}
-
-# Pages of the fake by Amprenta ID, not trashed.
-sub pages
-{
-	my %by;
-	for my $p (@{ $fake->notion_state->{pages} })
-	{
-		next if $p->{in_trash};
-		my $rt = $p->{properties}{'Amprenta ID'}{rich_text} // [];
-		my $id = join '', map { $_->{plain_text} // $_->{text}{content} } @$rt;
-		push @{ $by{$id} }, $p;
-	}
-	return \%by;
-}
-
-# Requests of the fake's log (newest 500) for which $pred holds.
-sub logged
-{
-	my ($service, $pred) = @_;
-	my $log = $fake->requests(service => $service, limit => 500)->{requests};
-	return grep { $pred->($_) } @$log;
-}
 
 # The delivery end state of database postgres, after a fault: every dataset
 # has exactly one Notion page, created once (the fake's duplicate detector),
@@ -227,7 +167,7 @@ drained('warm-up');
 		times => 1, action => { type => 'delay', ms => 3000 } });
 	insert_datasets('kill9', 5);
 	my $in_create = wait_for('kill -9: the worker is inside the slow Notion create', sub {
-		scalar logged('notion', sub { $_[0]{id} > $seen && $_[0]{method} eq 'POST'
+		scalar $s->logged('notion', $seen, sub { $_[0]{method} eq 'POST'
 			&& $_[0]{path} eq '/v1/pages' && !defined $_[0]{outcome} }) });
 	my $pid = sql("SELECT pid FROM pg_stat_activity
 		WHERE backend_type = 'amprenta sync worker' AND datname = 'postgres'");
@@ -238,7 +178,7 @@ drained('warm-up');
 	my $new = running_worker_pid('postgres', 'kill -9: a worker runs again after the restart');
 	isnt($new, $pid, 'kill -9: it is a new worker');
 	drained('kill -9');
-	my ($slow) = logged('notion', sub { $_[0]{id} > $seen && ($_[0]{fault} // {})->{type}
+	my ($slow) = $s->logged('notion', $seen, sub { ($_[0]{fault} // {})->{type}
 		&& $_[0]{fault}{type} eq 'delay' });
 	ok($slow && $slow->{status} && $slow->{status} == 200,
 		'kill -9: the interrupted create was applied by Notion');
@@ -256,7 +196,7 @@ drained('warm-up');
 		times => 1, action => { type => 'delay', ms => 3000 } });
 	insert_datasets('immediate', 5);
 	wait_for('immediate stop: the worker is inside the slow Pinecone upsert', sub {
-		scalar logged('pinecone', sub { $_[0]{id} > $seen && $_[0]{path} eq '/vectors/upsert'
+		scalar $s->logged('pinecone', $seen, sub { $_[0]{path} eq '/vectors/upsert'
 			&& !defined $_[0]{outcome} }) });
 	my $pid = (split / /, worker('postgres'))[0];
 	$node->stop('immediate');
@@ -275,7 +215,7 @@ drained('warm-up');
 		times => -1, action => { type => 'hang' } });
 	insert_datasets('sigterm', 1);
 	wait_for('SIGTERM: the Pinecone upsert hangs', sub {
-		scalar logged('pinecone', sub { $_[0]{id} > $seen && $_[0]{path} eq '/vectors/upsert'
+		scalar $s->logged('pinecone', $seen, sub { $_[0]{path} eq '/vectors/upsert'
 			&& ($_[0]{outcome} // '') eq 'hanging' }) });
 	my $pid = (split / /, worker('postgres'))[0];
 	my $exits = sql("SELECT exits FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'");
@@ -287,7 +227,7 @@ drained('warm-up');
 	note(sprintf('the worker left %.3f s after SIGTERM', $took));
 	ok($took < 10, 'SIGTERM: the worker left while its request hung (liveness bound 10 s)');
 	wait_for('SIGTERM: the hanging request was abandoned', sub {
-		scalar logged('pinecone', sub { $_[0]{id} > $seen && $_[0]{path} eq '/vectors/upsert'
+		scalar $s->logged('pinecone', $seen, sub { $_[0]{path} eq '/vectors/upsert'
 			&& ($_[0]{outcome} // '') eq 'hang' }) });
 	ok($node->poll_query_until('postgres',
 			"SELECT state = 'running' AND pid <> $pid AND exits > $exits
@@ -336,8 +276,8 @@ drained('warm-up');
 	push @served, 'z_renamed';
 	insert_datasets('alpha', 4, 'postgres');
 	insert_datasets('beta', 3, 'z_renamed');
-	drained('two databases: postgres', 'postgres');
-	drained('two databases: z_renamed', 'z_renamed');
+	drained('two databases: postgres', db => 'postgres');
+	drained('two databases: z_renamed', db => 'z_renamed');
 	for my $c ([ 'postgres', 'alpha', 'beta' ], [ 'z_renamed', 'beta', 'alpha' ])
 	{
 		my ($db, $mine, $other) = @$c;
@@ -384,7 +324,7 @@ ok($node->poll_query_until('postgres',
 	my $seen = $fake->requests(service => 'notion', limit => 1)->{requests}[0]{id} // 0;
 	insert_datasets('rated', 20);
 	drained('20 pages at 3 requests/s');
-	my @slow = logged('notion', sub { $_[0]{id} > $seen });
+	my @slow = $s->logged('notion', $seen);
 	is(scalar(grep { ($_->{status} // 0) == 429 } @slow), 0, 'at notion_max_rps = 3: no 429 from a Notion limited to 3/s')
 		or diag(join "\n", map { sprintf('%.4f %s %s %s', $_->{t}, $_->{method}, $_->{path}, $_->{status} // '-') } @slow);
 	is(scalar(grep { $_->{method} eq 'POST' && $_->{path} eq '/v1/pages' && ($_->{status} // 0) == 200 } @slow), 20,
@@ -398,7 +338,7 @@ ok($node->poll_query_until('postgres',
 	$seen = $fake->requests(service => 'notion', limit => 1)->{requests}[0]{id} // 0;
 	insert_datasets('faster', 10);
 	drained('10 pages at 20 requests/s');
-	my @fast = logged('notion', sub { $_[0]{id} > $seen });
+	my @fast = $s->logged('notion', $seen);
 	my $gap = sub { my @r = @_; return ($r[-1]{t} - $r[0]{t}) / (@r - 1); };
 	my ($g1, $g2) = ($gap->(@slow), $gap->(@fast));
 	note(sprintf('mean gap between Notion requests: %.3f s at 3/s, %.3f s at 20/s', $g1, $g2));
@@ -428,7 +368,7 @@ ok($node->poll_query_until('postgres',
 	ok($took < 30, 'CREATE EXTENSION: promptly, not at the launcher\'s next minute (bound 30 s)');
 	push @served, 'noext_db';
 	insert_datasets('gamma', 1, 'noext_db');
-	drained('the new worker delivers', 'noext_db');
+	drained('the new worker delivers', db => 'noext_db');
 
 	# CREATE EXTENSION in a transaction block that commits later: the
 	# launcher must not conclude "no extension" from a look taken before the

@@ -43,7 +43,6 @@ use warnings;
 use lib 'test/perl';
 use PostgreSQL::Test::Utils;
 use Test::More;
-use File::Spec;
 use HTTP::Tiny;
 use JSON::PP;
 use List::Util qw(max sum0);
@@ -51,6 +50,7 @@ use POSIX qw(ceil);
 use Time::HiRes qw(usleep time);
 use AmprentaTest;
 use AmprentaFake;
+use AmprentaSync;
 
 my $OAI_KEY = 'sk-test-emb-0001';		# the worker's key
 my $OAI_DIRECT = 'sk-test-direct-0002';	# the test's own requests, told apart in the log
@@ -73,73 +73,24 @@ my $fake = AmprentaFake->start(seed => {
 });
 my $json = JSON::PP->new->canonical;
 
-my $node = amprenta_node('embeddings');
-my $dir = File::Spec->rel2abs($node->basedir);
-my $oai_keyfile = "$dir/openai.key";
-sub write_file { my ($f, $s) = @_; open my $fh, '>', $f or die "$f: $!"; print $fh "$s\n"; close $fh; }
-write_file($oai_keyfile, $OAI_KEY);
-write_file("$dir/pinecone.key", $PC_KEY);
-$node->append_conf('postgresql.conf', join "\n",
-	"amprenta.databases = 'postgres'",
-	"amprenta.embedding_provider = 'openai'",
-	"amprenta.embedding_model = '$OAI_MODEL'",
-	"amprenta.embedding_dimension = 384",
-	"amprenta.openai_api_url = '" . $fake->url('openai') . "/v1'",
-	"amprenta.openai_api_key_file = '$oai_keyfile'",
+my $s = AmprentaSync->new('embeddings', $fake, openai_key => $OAI_KEY,
 	# hosted inference only: no amprenta.pinecone_index, so no mirroring
-	"amprenta.pinecone_api_url = '" . $fake->url('pinecone_control') . "'",
-	"amprenta.pinecone_api_key_file = '$dir/pinecone.key'",
-	# small chunks: a few datasets make more than one batch of 96 inputs
-	"amprenta.chunk_size = 300",
-	"amprenta.naptime = 1000",
-	"amprenta.retry_base_delay = 200",
-	"amprenta.retry_max_delay = 1000",
-	"");
-$node->restart;
-$node->safe_psql('postgres', 'CREATE EXTENSION amprenta');
+	pinecone_key => $PC_KEY,
+	conf => [ "amprenta.embedding_provider = 'openai'", "amprenta.embedding_model = '$OAI_MODEL'",
+		'amprenta.embedding_dimension = 384',
+		# small chunks: a few datasets make more than one batch of 96 inputs
+		'amprenta.chunk_size = 300',
+		# the default lease: a slow embedding pass is never taken twice
+		'amprenta.lease_timeout = 300' ]);
+my $node = $s->node;
 
-sub sql { my ($q) = @_; return $node->safe_psql('postgres', $q); }
+sub sql { return $s->sql(@_); }
+sub drained { return $s->drained(@_); }
+sub poll_value { return $s->poll_value(@_); }
+sub reload_worker { return $s->reload_worker(@_); }
+sub last_log_id { return $s->last_log_id; }
 
 my $STATUS = "FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'";
-
-# Wait until every change was delivered or died: nothing captured, nothing
-# pending or in flight.
-sub drained
-{
-	my ($what) = @_;
-	my $ok = $node->poll_query_until('postgres',
-		"SELECT count(*) = 0 FROM amprenta.sync_outbox WHERE state <> 'dead'
-		   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)");
-	ok($ok, "$what: the queue drains");
-	diag(sql(q{SELECT string_agg(format('%s %s %s attempts %s: %s', sink, entity_type, state, attempts,
-		last_error), E'\n') FROM amprenta.sync_outbox})) unless $ok;
-}
-
-# Poll $sql until it returns something other than 'waiting'; that value.
-sub poll_value
-{
-	my ($sql) = @_;
-	my $deadline = time + 60;
-	my $v = 'waiting';
-	while (time < $deadline)
-	{
-		$v = sql($sql);
-		return $v if $v ne 'waiting';
-		usleep(50_000);
-	}
-	return $v;
-}
-
-sub reload_worker
-{
-	my (%set) = @_;
-	sql(join '', map { "ALTER SYSTEM SET $_ = '$set{$_}';" } sort keys %set);
-	sql('SELECT pg_reload_conf()');
-	my $seen = join ' AND ', map { "current_setting('$_') = '$set{$_}'" } sort keys %set;
-	ok($node->poll_query_until('postgres', "SELECT $seen"), 'new sessions see ' . join(', ', map { "$_ = $set{$_}" } sort keys %set));
-	my $t = sql('SELECT clock_timestamp()');
-	ok($node->poll_query_until('postgres', "SELECT heartbeat > '$t' $STATUS"), 'the worker began a round after the reload');
-}
 
 # Worker requests to the embeddings API after log id $since, bodies decoded.
 sub embed_requests
@@ -156,7 +107,6 @@ sub embed_requests
 	}
 	return \@out;
 }
-sub last_log_id { my $l = $fake->requests(limit => 1)->{requests}; return @$l ? $l->[0]{id} : 0; }
 
 sub pg_vector { my ($s) = @_; $s =~ s/^\{|\}$//g; return [ split /,/, $s ]; }
 sub max_diff
@@ -291,7 +241,7 @@ is(sql("SELECT amprenta.amprenta_retry_dead('pinecone')"), '1', 'requeued once t
 drained('after the quota came back');
 
 # --- 3. 401: the sink pauses, rows untouched; a fixed key and a reload resume -------
-write_file($oai_keyfile, 'sk-wrong-key-9999');
+$s->write_file('openai.key', 'sk-wrong-key-9999');
 $mark = last_log_id();
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('unauthorized', 'proteomics')});
 is(poll_value(qq{SELECT CASE WHEN (SELECT pinecone_paused_until > now() + interval '30 seconds' $STATUS)
@@ -304,7 +254,7 @@ is(join(' ', map { $_->{status} } @$reqs), '401', 'one request with the wrong ke
 my $last_error = sql("SELECT last_error FROM amprenta.sync_outbox");
 like($last_error, qr/HTTP 401/, 'the row keeps the 401 as its last error');
 unlike($last_error, qr/wrong-key-9999/, 'the rejected key is masked in last_error');
-write_file($oai_keyfile, $OAI_KEY);
+$s->write_file('openai.key', $OAI_KEY);
 sql('SELECT pg_reload_conf()');
 drained('after the key was fixed and the configuration reloaded');
 is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
@@ -362,7 +312,7 @@ sql(q{INSERT INTO amprenta.datasets (name, omics_type, disease, description)
 	       (SELECT string_agg(format('Motor neuron %s of donor %s expresses STMN2 at %s TPM.', j, i, j * 7), ' ')
 	          FROM generate_series(1, 60 * i) j)
 	  FROM generate_series(1, 4) i});
-drained('four datasets, pinecone');
+drained('four datasets, pinecone', dead => 2);
 my $pc_where = q{entity_id IN (SELECT id FROM amprenta.datasets WHERE name LIKE 'pinecone %')};
 my $pc_chunks = sql("SELECT count(*) FROM amprenta.chunks WHERE $pc_where");
 ok($pc_chunks > 96, "pinecone datasets make $pc_chunks chunks");

@@ -9,13 +9,13 @@
 use strict;
 use warnings;
 use lib 'test/perl';
-use File::Spec;
 use HTTP::Tiny;
 use JSON::PP;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use AmprentaTest;
 use AmprentaFake;
+use AmprentaSync;
 
 my $db = '77777777-7777-4777-8777-777777777777';
 my $fake = AmprentaFake->start(seed => {
@@ -26,34 +26,14 @@ my $fake = AmprentaFake->start(seed => {
 	},
 });
 
-my $node = amprenta_node('pages');
-my $dir = File::Spec->rel2abs($node->basedir);
-open my $t, '>', "$dir/notion.token" or die; print $t "ntn_test_token_0002\n"; close $t;
-$node->append_conf('postgresql.conf', join "\n",
-	"amprenta.databases = 'postgres'",
-	"amprenta.notion_api_url = '" . $fake->url('notion') . "'",
-	"amprenta.notion_token_file = '$dir/notion.token'",
-	"amprenta.notion_version = '2022-06-28'",
-	"amprenta.notion_max_rps = 50",
-	"amprenta.naptime = 1000",
-	"");
-$node->restart;
-$node->safe_psql('postgres', 'CREATE EXTENSION amprenta');
-$node->safe_psql('postgres', qq{
-	INSERT INTO amprenta.notion_targets (entity_type, database_id, property_map)
-	VALUES ('dataset', '$db', '{"omics_type": {"property": "Omics", "type": "select"}}')});
+my $s = AmprentaSync->new('pages', $fake, notion_token => 'ntn_test_token_0002',
+	conf => [ "amprenta.notion_version = '2022-06-28'" ],
+	target => [ $db, undef, '{"omics_type": {"property": "Omics", "type": "select"}}' ]);
+my $node = $s->node;
 
-sub sql { my ($s) = @_; return $node->safe_psql('postgres', $s); }
-sub drained
-{
-	my ($what) = @_;
-	ok($node->poll_query_until('postgres',
-			"SELECT count(*) = 0 FROM amprenta.sync_outbox WHERE state <> 'dead'
-			   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)"),
-		"$what: the queue drains");
-	is(sql("SELECT count(*) FROM amprenta.sync_outbox"), '0', "$what: nothing died");
-}
-sub pages { return $fake->notion_state->{pages}; }
+sub sql { return $s->sql(@_); }
+sub drained { return $s->drained(@_); }
+sub pages { return $s->all_pages; }
 
 # --- 2022-06-28: databases, not data sources ---------------------------------
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('old api 1', 'lipidomics'), ('old api 2', 'proteomics')});
