@@ -19,7 +19,8 @@
 #   rows would die);
 # - a dropped connection, a half-sent answer or a garbled 200 taken for
 #   success (vectors missing for good), or that kills the row or the worker;
-# - a 401 retried in a storm, or stored without Pinecone's request id.
+# - a 401 retried in a storm, or stored without Pinecone's request id, on
+#   the data plane or on the describe that discovers the index's host.
 #
 # Margins: every wait polls the database or the fake (poll_query_until:
 # 180 s; wait_for/poll_value: 90 s).  Time assertions are lower bounds
@@ -254,6 +255,36 @@ $s->reload_worker('amprenta.retry_base_delay' => '200ms', 'amprenta.retry_max_de
 	my ($id) = ids_of('pc unauthorized %');
 	is(index_ids('tiny', "^dataset:$id:"), chunk_ids('pc unauthorized %'), 'delivered after the 401');
 	is($s->status('pid'), $pid, 'the worker survived every fault of this test');
+}
+
+# --- (17b) 401 from the control plane: host discovery refused --------------------
+# A new index name makes the worker describe the index again
+# (amprenta.pinecone_host is empty); the describe is refused.
+{
+	$s->reload_worker('amprenta.pinecone_index' => 'amprenta', 'amprenta.embedding_dimension' => '384');
+	insert('pc back', 1, 'Sulfatide', 3);
+	$s->drained('back on the index amprenta');
+	my $mark = $s->last_log_id;
+	$fake->fault({ service => 'pinecone_control', match => { method => 'GET', path => '^/indexes/' },
+		times => -1, action => { type => 'status', status => 401 } });
+	$s->reload_worker('amprenta.pinecone_index' => 'tiny', 'amprenta.embedding_dimension' => '8');
+	insert('pc describe unauthorized', 1, 'Ganglioside GM1', 3);
+	ok($s->poll("SELECT pinecone_paused_until > now() " . $s->status_from), 'control-plane 401 pauses the Pinecone sink');
+	$s->worker_rounds(2);
+	my @calls = $s->logged('pinecone', $mark);
+	is(join(' ', map { "$_->{method} $_->{path} $_->{status}" } @calls), 'GET /indexes/tiny 401',
+		'control-plane 401: one describe, no retry while paused, no data-plane request');
+	like($s->outbox_row('pinecone', 'pc describe unauthorized 1'),
+		qr/^pending 0\tdescribing the Pinecone index: HTTP 401: .*\[request id: \Q$calls[0]{request_id}\E\]$/,
+		'control-plane 401: the row waits with no attempt spent; last_error ends with the request id Pinecone sent');
+	is($s->sql(q{SELECT count(*) FROM amprenta.sync_outbox WHERE state <> 'pending' OR attempts > 0}), '0',
+		'control-plane 401: every queued row is untouched');
+	$fake->clear_faults;
+	sql('SELECT pg_reload_conf()');
+	$s->drained('after the control-plane 401 was lifted');
+	my ($id) = ids_of('pc describe unauthorized %');
+	is(index_ids('tiny', "^dataset:$id:"), chunk_ids('pc describe unauthorized %'), 'delivered after the control-plane 401');
+	is($s->status('pid'), $pid, 'the worker survived the control-plane 401');
 }
 
 $s->stop;
