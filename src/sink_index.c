@@ -46,7 +46,14 @@ typedef struct IndexData
 } IndexData;
 
 static char data_host[512];		/* Pinecone data-plane URL, once looked up */
-static char data_host_for[256];	/* ... for this index name */
+static char data_host_for[256];	/* ... for this index name ("" = ask again) */
+static int	data_host_failures;	/* data-plane requests in a row without an answer */
+
+/*
+ * Requests in a row without any HTTP answer (refused, reset, timed out)
+ * after which a discovered host is asked for again.
+ */
+#define DATA_HOST_MAX_FAILURES	3
 
 static int
 index_batch_limit(SyncContext *ctx)
@@ -409,6 +416,35 @@ pinecone_data_url(SyncContext *ctx, const char *key, SyncItem *items, int n)
 		snprintf(data_host, sizeof(data_host), "%s://%s",
 				 strncmp(amprenta_pinecone_api_url, "http://", 7) == 0 ? "http" : "https", host);
 	strlcpy(data_host_for, amprenta_pinecone_index, sizeof(data_host_for));
+	data_host_failures = 0;
+	return true;
+}
+
+/*
+ * After a data-plane request: a host that came from the control plane is
+ * forgotten, so the next batch describes the index again, when it answered
+ * 404 (the index was deleted, or recreated on another host) or gave no
+ * answer DATA_HOST_MAX_FAILURES times in a row.  Returns true when it was
+ * forgotten.  amprenta.pinecone_host is never second-guessed.
+ */
+static bool
+data_host_check(const HttpRequest *req, int rc)
+{
+	if ((amprenta_pinecone_host && amprenta_pinecone_host[0]) || rc < 0 || data_host_for[0] == '\0')
+		return false;
+	if (req->status == 0 ? ++data_host_failures < DATA_HOST_MAX_FAILURES : req->status != 404)
+	{
+		if (req->status != 0)
+			data_host_failures = 0;
+		return false;
+	}
+	ereport(LOG,
+			(errmsg("amprenta sync worker: forgetting the host of the Pinecone index \"%s\"", data_host_for),
+			 req->status == 404 ? errdetail("%s answered 404.", data_host) :
+			 errdetail("%s gave no answer to %d requests in a row.", data_host, DATA_HOST_MAX_FAILURES),
+			 errhint("The next batch asks the control plane for the index's host again.")));
+	data_host_for[0] = '\0';
+	data_host_failures = 0;
 	return true;
 }
 
@@ -444,12 +480,19 @@ pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body, i
 	int			rc;
 	SyncItem	probe;
 	long		count = -1;
+	bool		forgot;
 
 	memset(&probe, 0, sizeof(probe));
 	snprintf(url, sizeof(url), "%s%s", data_host, path);
 	rc = pinecone_call(ctx, &req, "POST", url, key, body);
+	forgot = data_host_check(&req, rc);
 	if (rc < 0 || req.status < 200 || req.status >= 300)
+	{
 		sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, &req, what);
+		/* a 404 from a host now forgotten: the new describe decides */
+		if (forgot && req.status == 404)
+			probe.outcome = ITEM_RETRY;
+	}
 	else if (nvectors > 0 ?
 			 !pc_parse_upsert_count(req.response, req.response_len, &count) || count != nvectors :
 			 !pc_parse_object(req.response, req.response_len))

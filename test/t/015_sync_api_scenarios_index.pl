@@ -20,7 +20,10 @@
 # - a dropped connection, a half-sent answer or a garbled 200 taken for
 #   success (vectors missing for good), or that kills the row or the worker;
 # - a 401 retried in a storm, or stored without Pinecone's request id, on
-#   the data plane or on the describe that discovers the index's host.
+#   the data plane or on the describe that discovers the index's host;
+# - a discovered host kept after the index moved (404) or while it refuses
+#   connections, so nothing is delivered until the worker restarts; or a
+#   host set by amprenta.pinecone_host replaced by a describe.
 #
 # Margins: every wait polls the database or the fake (poll_query_until:
 # 180 s; wait_for/poll_value: 90 s).  Time assertions are lower bounds
@@ -285,6 +288,64 @@ $s->reload_worker('amprenta.retry_base_delay' => '200ms', 'amprenta.retry_max_de
 	my ($id) = ids_of('pc describe unauthorized %');
 	is(index_ids('tiny', "^dataset:$id:"), chunk_ids('pc describe unauthorized %'), 'delivered after the control-plane 401');
 	is($s->status('pid'), $pid, 'the worker survived the control-plane 401');
+}
+
+# --- (18) A discovered host that fails is forgotten ---------------------------------
+# external_apis.md §2: describe the index again when its host answers 404 (the
+# index was deleted or recreated) or keeps failing to connect (3 requests in a
+# row without an answer); never when amprenta.pinecone_host names the host.
+{
+	my $r = $http->get($fake->url('pinecone_control') . '/indexes/tiny',
+		{ headers => { 'Api-Key' => $KEY, 'X-Pinecone-Api-Version' => '2025-10' } });
+	die "describe tiny: $r->{status} $r->{content}" unless $r->{success};
+	my $dead_host = $json->decode($r->{content});
+	$dead_host->{host} = '127.0.0.1:1';		# nothing listens there: connection refused
+	my $gone = { type => 'status', status => 404,
+		body => { error => { code => 'NOT_FOUND', message => 'Index not found' }, status => 404 } };
+	my $calls = sub {
+		my ($mark) = @_;
+		return join ', ', map { "$_->{method} $_->{path} $_->{status}" } $s->logged('pinecone', $mark);
+	};
+
+	my $mark = $s->last_log_id;
+	$fake->fault({ service => 'pinecone_data', match => { path => '^/vectors/upsert$' }, times => 1, action => $gone });
+	insert('pc index recreated', 1, 'Phosphatidylserine', 3);
+	$s->drained('a 404 from the data plane');
+	is($calls->($mark), 'POST /vectors/upsert 404, GET /indexes/tiny 200, POST /vectors/upsert 200',
+		'a 404 from the discovered host: the index is described again, the row retried');
+	my ($id) = ids_of('pc index recreated %');
+	is(index_ids('tiny', "^dataset:$id:"), chunk_ids('pc index recreated %'), 'and delivered');
+
+	# The host answers 404, the new describe names a host that refuses
+	# connections: after three refusals it is described once more.
+	$mark = $s->last_log_id;
+	$fake->fault([ { service => 'pinecone_data', match => { path => '^/vectors/upsert$' }, times => 1, action => $gone },
+		{ service => 'pinecone_control', match => { method => 'GET', path => '^/indexes/tiny$' }, times => 1,
+			action => { type => 'status', status => 200, body => $dead_host } } ]);
+	insert('pc host refuses', 1, 'Phosphatidylinositol', 3);
+	$s->drained('a host that refuses connections');
+	is($calls->($mark), 'POST /vectors/upsert 404, GET /indexes/tiny 200, GET /indexes/tiny 200, POST /vectors/upsert 200',
+		'a discovered host that refused three times in a row is described again');
+	($id) = ids_of('pc host refuses %');
+	is(index_ids('tiny', "^dataset:$id:"), chunk_ids('pc host refuses %'), 'and the vectors went to the right host');
+	$fake->clear_faults;
+
+	# A host given in amprenta.pinecone_host is not second-guessed: a 404 is
+	# the row's error, no describe.
+	$s->reload_worker('amprenta.pinecone_host' => 'http://127.0.0.1:' . $fake->port('pinecone_data')->{tiny});
+	$s->drained('with amprenta.pinecone_host set');
+	$mark = $s->last_log_id;
+	$fake->fault({ service => 'pinecone_data', match => { path => '^/vectors/upsert$' }, times => 1, action => $gone });
+	insert('pc fixed host', 1, 'Phosphatidic acid', 3);
+	like($s->poll_value(q{SELECT coalesce((SELECT o.state || ': ' || o.last_error FROM amprenta.sync_outbox o
+		JOIN amprenta.datasets d ON d.id = o.entity_id WHERE d.name = 'pc fixed host 1' AND o.state = 'dead'), 'waiting')}),
+		qr/^dead: Pinecone upsert: HTTP 404/, 'a 404 from amprenta.pinecone_host: the row dies with the error');
+	is($calls->($mark), 'POST /vectors/upsert 404', 'and the index was not described');
+	is(sql("SELECT amprenta.amprenta_retry_dead('pinecone')"), '1', 'requeued');
+	$s->drained('the fixed host answers again');
+	($id) = ids_of('pc fixed host %');
+	is(index_ids('tiny', "^dataset:$id:"), chunk_ids('pc fixed host %'), 'delivered to the fixed host');
+	is($s->status('pid'), $pid, 'the worker survived the forgotten hosts');
 }
 
 $s->stop;
