@@ -252,7 +252,8 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 		{
 			snprintf(url, sizeof(url), "%s/embeddings", amprenta_openai_api_url);
 			snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-			body = openai_embed_body(amprenta_embedding_model, inputs + start, count, dim);
+			body = openai_embed_body(amprenta_embedding_model, inputs + start, count,
+									 openai_model_takes_dimensions(amprenta_embedding_model) ? dim : 0);
 			headers[0] = auth;
 			headers[1] = "Content-Type: application/json";
 			headers[2] = NULL;
@@ -261,7 +262,8 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 		{
 			snprintf(url, sizeof(url), "%s/embed", amprenta_pinecone_api_url);
 			snprintf(auth, sizeof(auth), "Api-Key: %s", key);
-			body = pinecone_embed_body(amprenta_embedding_model, "passage", inputs + start, count);
+			body = pinecone_embed_body(amprenta_embedding_model, "passage", inputs + start, count,
+									   pinecone_model_takes_dimension(amprenta_embedding_model) ? dim : 0);
 			headers[0] = auth;
 			headers[1] = "Content-Type: application/json";
 			headers[2] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;

@@ -51,9 +51,27 @@ openai_embed_body(const char *model, const char *const *inputs, int n, int dimen
 	return out;
 }
 
+bool
+openai_model_takes_dimensions(const char *model)
+{
+	return model != NULL && strncmp(model, "text-embedding-3", strlen("text-embedding-3")) == 0;
+}
+
+bool
+pinecone_model_takes_dimension(const char *model)
+{
+	/* Pinecone's hosted models with a choice of sizes (GET /models/{name}) */
+	static const char *const sized[] = {"llama-text-embed-v2"};
+
+	for (size_t i = 0; model != NULL && i < sizeof(sized) / sizeof(sized[0]); i++)
+		if (strcmp(model, sized[i]) == 0)
+			return true;
+	return false;
+}
+
 char *
 pinecone_embed_body(const char *model, const char *input_type,
-					const char *const *inputs, int n)
+					const char *const *inputs, int n, int dimension)
 {
 	json_object *body,
 			   *params,
@@ -73,6 +91,7 @@ pinecone_embed_body(const char *model, const char *input_type,
 		pj_add(params, "input_type", json_object_new_string(input_type)) &&
 	/* cut overlong inputs instead of failing the batch */
 		pj_add(params, "truncate", json_object_new_string("END")) &&
+		(dimension <= 0 || pj_add(params, "dimension", json_object_new_int(dimension))) &&
 		pj_add(body, "parameters", json_object_get(params));
 	for (int i = 0; i < n && ok; i++)
 	{

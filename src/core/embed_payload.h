@@ -26,12 +26,28 @@ extern char *openai_embed_body(const char *model, const char *const *inputs, int
 							   int dimensions);
 
 /*
- * {"model","parameters":{"input_type","truncate":"END"},"inputs":[{"text"}]}.
- * input_type must be "passage" (documents) or "query"; inputs as above,
- * n >= 1 (the model sets the batch limit: 96 for multilingual-e5-large).
+ * {"model","parameters":{"input_type","truncate":"END"},"inputs":[{"text"}]},
+ * with "dimension" in parameters when dimension > 0.  input_type must be
+ * "passage" (documents) or "query"; inputs as above, n >= 1 (the model sets
+ * the batch limit: 96 for multilingual-e5-large).
  */
 extern char *pinecone_embed_body(const char *model, const char *input_type,
-								 const char *const *inputs, int n);
+								 const char *const *inputs, int n, int dimension);
+
+/*
+ * Whether a model takes the size of its vectors in the request.  Sending it
+ * to a model that does not is an error (OpenAI's ada-002 answers 400 "This
+ * model does not support specifying dimensions."; compatible servers may
+ * refuse or ignore it), so it is sent only where the provider documents it:
+ * OpenAI "dimensions" for the text-embedding-3 family (a model name that
+ * starts with "text-embedding-3"); Pinecone "parameters.dimension" for the
+ * hosted models whose description lists supported_dimensions
+ * (llama-text-embed-v2).  Other models answer their native size; a size
+ * that is not amprenta.embedding_dimension is the caller's dimension
+ * mismatch error (embed_parse_response returns -3).
+ */
+extern bool openai_model_takes_dimensions(const char *model);
+extern bool pinecone_model_takes_dimension(const char *model);
 
 /*
  * Parse an embeddings response into out[n * dim], vector i at out[i * dim]

@@ -14,7 +14,10 @@
 # a model answering another dimension that fills the index with vectors of
 # mixed lengths instead of failing the rows with a readable error; a change
 # of provider, model or dimension that amprenta_pinecone_sync() does not
-# carry to every chunk; unchanged content embedded again.
+# carry to every chunk; unchanged content embedded again; the size of the
+# vectors asked of a model that does not take it (OpenAI "dimensions" only
+# for text-embedding-3 models, Pinecone parameters.dimension only for
+# llama-text-embed-v2), or not asked of one that does.
 #
 # No sleeps: every wait polls the database or the fake until a condition
 # holds (poll_query_until: 180 s; poll_value: 60 s; a run takes ~10 s).
@@ -56,17 +59,19 @@ my $OAI_KEY = 'sk-test-emb-0001';		# the worker's key
 my $OAI_DIRECT = 'sk-test-direct-0002';	# the test's own requests, told apart in the log
 my $PC_KEY = 'pcsk_test_key_0001';
 my $PC_DIRECT = 'pcsk_test_direct_0002';
-my $OAI_MODEL = 'amprenta-test-384';
+my $OAI_MODEL = 'text-embedding-3-large';	# a family that takes "dimensions"
 my $PC_MODEL = 'amprenta-pc-384';
 
 my $fake = AmprentaFake->start(seed => {
 	openai => {
 		api_keys => [ $OAI_KEY, $OAI_DIRECT ],
-		models => [ { id => $OAI_MODEL, dimension => 384 }, { id => 'amprenta-test-256', dimension => 256 } ],
+		models => [ { id => $OAI_MODEL, dimension => 384 }, { id => 'text-embedding-3-small', dimension => 256 },
+			{ id => 'amprenta-test-384', dimension => 384 } ],
 	},
 	pinecone => {
 		api_keys => [ $PC_KEY, $PC_DIRECT ],
-		models => [ { name => $PC_MODEL, dimension => 384 }, { name => 'amprenta-pc-256', dimension => 256 } ],
+		models => [ { name => $PC_MODEL, dimension => 384 }, { name => 'amprenta-pc-256', dimension => 256 },
+			{ name => 'llama-text-embed-v2', dimension => 1024 } ],
 	},
 	# whole request bodies in the log: the inputs of every request are counted
 	config => { log => { body_max => 2_000_000 } },
@@ -129,11 +134,12 @@ sub fake_openai_vector
 }
 sub fake_pinecone_vector
 {
-	my ($text, $model) = @_;
+	my ($text, $model, $dim) = @_;
 	my $r = $http->post($fake->url('pinecone_control') . '/embed', {
 		headers => { 'Api-Key' => $PC_DIRECT, 'Content-Type' => 'application/json',
 			'X-Pinecone-Api-Version' => '2025-10' },
-		content => $json->encode({ model => $model, parameters => { input_type => 'passage', truncate => 'END' },
+		content => $json->encode({ model => $model, parameters => { input_type => 'passage', truncate => 'END',
+				defined $dim ? (dimension => $dim) : () },
 			inputs => [ { text => $text } ] }) });
 	die "fake pinecone: $r->{status} $r->{content}" unless $r->{success};
 	return $json->decode($r->{content})->{data}[0]{values};
@@ -224,8 +230,8 @@ is(join(' ', map { $_->{status} } @$reqs), '429 429 429 200', 'three 429s, then 
 my @gaps = map { $reqs->[$_]{t} - $reqs->[$_ - 1]{t} } 1 .. $#$reqs;
 is(scalar(grep { $_ >= 0.9 } @gaps), 3, 'each retry waited for retry-after (gaps ' . join(', ', map { sprintf '%.2f s', $_ } @gaps) . ')');
 ok(sql("SELECT throttled $STATUS") >= $throttled0 + 3, 'amprenta_worker_status().throttled counts the throttled rows');
-is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
-	WHERE d.name LIKE 'rate limited %' AND c.embedding_model = 'openai:amprenta-test-384'}), '3',
+is(sql(qq{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
+	WHERE d.name LIKE 'rate limited %' AND c.embedding_model = 'openai:$OAI_MODEL'}), '3',
 	'delivered once the limit lifted');
 $fake->clear_faults;
 
@@ -257,8 +263,8 @@ unlike($last_error, qr/wrong-key-9999/, 'the rejected key is masked in last_erro
 $s->write_file('openai.key', $OAI_KEY);
 sql('SELECT pg_reload_conf()');
 drained('after the key was fixed and the configuration reloaded');
-is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
-	WHERE d.name = 'unauthorized' AND c.embedding_model = 'openai:amprenta-test-384'}), '1', 'delivered with the fixed key');
+is(sql(qq{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
+	WHERE d.name = 'unauthorized' AND c.embedding_model = 'openai:$OAI_MODEL'}), '1', 'delivered with the fixed key');
 
 # --- 3b. No model: the sink waits (the worker crashed here: strlen of a NULL body) ---
 my $pid = sql("SELECT pid $STATUS");
@@ -275,13 +281,13 @@ is(sql("SELECT pid $STATUS"), $pid, 'the worker is still the same process');
 is(scalar(@{ embed_requests('openai', '.', $mark) }), 0, 'no request was sent');
 reload_worker('amprenta.embedding_model' => $OAI_MODEL);
 drained('after the model was set');
-is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
-	WHERE d.name = 'no model' AND c.embedding_model = 'openai:amprenta-test-384'}), '1', 'delivered once the model is set');
+is(sql(qq{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
+	WHERE d.name = 'no model' AND c.embedding_model = 'openai:$OAI_MODEL'}), '1', 'delivered once the model is set');
 
 # --- 4. A model of another dimension: the rows die, with a readable error -------
-# A model whose native dimension (256) is below amprenta.embedding_dimension:
-# the API refuses the "dimensions" asked for.
-reload_worker('amprenta.embedding_model' => 'amprenta-test-256');
+# A text-embedding-3 model whose native dimension (256) is below
+# amprenta.embedding_dimension: the API refuses the "dimensions" asked for.
+reload_worker('amprenta.embedding_model' => 'text-embedding-3-small');
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('too few dimensions', 'lipidomics')});
 ok($node->poll_query_until('postgres', "SELECT count(*) = 1 FROM amprenta.sync_outbox WHERE state = 'dead'"),
 	'a 400 for the dimensions makes the row dead');
@@ -292,7 +298,7 @@ like(sql("SELECT format('%s %s %s', state, last_http_status, last_error) FROM am
 my $one = { object => 'embedding', index => 0, embedding => [ map { $_ % 2 ? 0.0625 : -0.0625 } 1 .. 256 ] };
 $fake->fault({ service => 'openai', match => { method => 'POST', path => '^/v1/embeddings$' }, times => 1,
 	action => { type => 'status', status => 200,
-		body => { object => 'list', data => [$one], model => 'amprenta-test-256', usage => { prompt_tokens => 5, total_tokens => 5 } } } });
+		body => { object => 'list', data => [$one], model => 'text-embedding-3-small', usage => { prompt_tokens => 5, total_tokens => 5 } } } });
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('wrong length', 'lipidomics')});
 ok($node->poll_query_until('postgres', "SELECT count(*) = 2 FROM amprenta.sync_outbox WHERE state = 'dead'"),
 	'an answer of 256 values for a 384-value index makes the row dead');
@@ -303,6 +309,20 @@ is(sql(q{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id
 	WHERE d.name IN ('too few dimensions', 'wrong length')}), '0', 'no chunk of another length was stored');
 is(sql("SELECT count(*) FROM amprenta.chunks WHERE array_length(embedding, 1) <> 384"), '0', 'the index holds 384-value vectors only');
 $fake->clear_faults;
+
+# --- 4b. A model outside the text-embedding-3 family: no "dimensions" ------------
+# (ada-002 answers 400 to it, other compatible servers may too); the model's
+# own size is checked against amprenta.embedding_dimension instead.
+reload_worker('amprenta.embedding_model' => 'amprenta-test-384');
+$mark = last_log_id();
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('native size', 'lipidomics')});
+drained('a model told no size', dead => 2);
+$reqs = embed_requests('openai', '^/v1/embeddings$', $mark);
+is(join(' ', map { ($_->{json}{model} // '') . ' ' . (exists $_->{json}{dimensions} ? 'dimensions' : 'no dimensions') } @$reqs),
+	'amprenta-test-384 no dimensions', 'one request, without "dimensions"');
+is(sql(q{SELECT string_agg(c.embedding_model || ' ' || array_length(c.embedding, 1), ',') FROM amprenta.chunks c
+	JOIN amprenta.datasets d ON d.id = c.entity_id WHERE d.name = 'native size'}), 'openai:amprenta-test-384 384',
+	'its native 384 values stored');
 
 # --- 5. Pinecone hosted inference ----------------------------------------------
 reload_worker('amprenta.embedding_provider' => 'pinecone', 'amprenta.embedding_model' => $PC_MODEL);
@@ -327,6 +347,8 @@ is(sum0(@sizes), $pc_chunks, 'inputs sent = chunks stored');
 is(scalar(grep { ($_->{json}{model} // '') eq $PC_MODEL && ($_->{json}{parameters}{input_type} // '') eq 'passage'
 	&& ($_->{headers}{'Api-Key'} // '') eq '***0001' && ($_->{headers}{'X-Pinecone-Api-Version'} // '') ne '' } @$reqs),
 	scalar(@$reqs), 'model, input_type passage, Api-Key and API version in every request');
+is(scalar(grep { !exists $_->{json}{parameters}{dimension} } @$reqs), scalar(@$reqs),
+	"no parameters.dimension for $PC_MODEL (only models documented with a choice of sizes get one)");
 is(scalar(@{ embed_requests('openai', '.', $mark) }), 0, 'nothing went to the OpenAI API');
 vectors_match('pinecone', $pc_where, sub { fake_pinecone_vector($_[0], $PC_MODEL) });
 
@@ -381,6 +403,20 @@ $reqs = embed_requests('openai', '^/v1/embeddings$', $mark);
 is(scalar(grep { ($_->{json}{dimensions} // 0) == 256 } @$reqs), scalar(@$reqs), 'asking the API for 256 dimensions');
 is(sum0(map { scalar @{ $_->{json}{input} } } @$reqs), $total, 'for every chunk');
 vectors_match('openai at 256', 'true', sub { fake_openai_vector($_[0], $OAI_MODEL, 256) });
+
+# --- 7. A Pinecone model with a choice of sizes: parameters.dimension -----------
+reload_worker('amprenta.embedding_provider' => 'pinecone', 'amprenta.embedding_model' => 'llama-text-embed-v2',
+	'amprenta.embedding_dimension' => '384');
+$mark = last_log_id();
+sql("SELECT amprenta.amprenta_pinecone_sync()");
+drained('re-embedding with llama-text-embed-v2 at 384 dimensions');
+is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks"),
+	'pinecone:llama-text-embed-v2 384', 'every chunk has 384 values of llama-text-embed-v2 (native 1024)');
+$reqs = embed_requests('pinecone_control', '^/embed$', $mark);
+is(scalar(grep { ($_->{json}{parameters}{dimension} // 0) == 384 } @$reqs), scalar(@$reqs),
+	'parameters.dimension 384 in every request');
+is(sum0(map { scalar @{ $_->{json}{inputs} } } @$reqs), $total, 'for every chunk');
+vectors_match('llama at 384', 'true', sub { fake_pinecone_vector($_[0], 'llama-text-embed-v2', 384) });
 
 # Nothing changed: nothing is embedded.
 $mark = last_log_id();

@@ -34,7 +34,7 @@ use AmprentaFake;
 use AmprentaSync;
 
 my $KEY = 'sk-test-emb-0001';
-my $MODEL = 'amprenta-test-384';
+my $MODEL = 'text-embedding-3-small';	# takes "dimensions"
 my $fake = AmprentaFake->start(seed => {
 	openai => { api_keys => [$KEY], models => [ { id => $MODEL, dimension => 384 } ] },
 	config => { log => { body_max => 2_000_000 } },

@@ -41,19 +41,41 @@ test_bodies(void)
 		free(many);
 	}
 
-	body = pinecone_embed_body("multilingual-e5-large", "passage", in, 2);
+	body = pinecone_embed_body("multilingual-e5-large", "passage", in, 2, 0);
 	CHECK_STR(body, "{\"model\":\"multilingual-e5-large\",\"parameters\":{\"input_type\":\"passage\","
 			  "\"truncate\":\"END\"},\"inputs\":[{\"text\":\"first chunk\"},"
 			  "{\"text\":\"caf\xC3\xA9 \\\"q\\\" a/b\"}]}", "Pinecone body");
 	free(body);
-	body = pinecone_embed_body("multilingual-e5-large", "query", in, 1);
+	body = pinecone_embed_body("multilingual-e5-large", "query", in, 1, 0);
 	CHECK(body && strstr(body, "\"input_type\":\"query\""), "Pinecone query body");
 	free(body);
-	CHECK(pinecone_embed_body("m", "document", in, 1) == NULL &&
-		  pinecone_embed_body("m", NULL, in, 1) == NULL &&
-		  pinecone_embed_body("m", "passage", bad, 2) == NULL &&
-		  pinecone_embed_body("m", "passage", in, 0) == NULL,
+	CHECK(pinecone_embed_body("m", "document", in, 1, 0) == NULL &&
+		  pinecone_embed_body("m", NULL, in, 1, 0) == NULL &&
+		  pinecone_embed_body("m", "passage", bad, 2, 0) == NULL &&
+		  pinecone_embed_body("m", "passage", in, 0, 0) == NULL,
 		  "Pinecone: bad input_type, empty input, no inputs refused");
+
+	body = pinecone_embed_body("llama-text-embed-v2", "passage", in, 1, 384);
+	CHECK_STR(body, "{\"model\":\"llama-text-embed-v2\",\"parameters\":{\"input_type\":\"passage\","
+			  "\"truncate\":\"END\",\"dimension\":384},\"inputs\":[{\"text\":\"first chunk\"}]}",
+			  "Pinecone body with a dimension");
+	free(body);
+
+	/* which models are told the size of their vectors */
+	CHECK(openai_model_takes_dimensions("text-embedding-3-small") &&
+		  openai_model_takes_dimensions("text-embedding-3-large"),
+		  "OpenAI: the text-embedding-3 models take dimensions");
+	CHECK(!openai_model_takes_dimensions("text-embedding-ada-002") &&
+		  !openai_model_takes_dimensions("nomic-embed-text") &&
+		  !openai_model_takes_dimensions("text-embedding-") &&
+		  !openai_model_takes_dimensions("") && !openai_model_takes_dimensions(NULL),
+		  "OpenAI: ada-002, other servers' models, empty and NULL do not");
+	CHECK(pinecone_model_takes_dimension("llama-text-embed-v2"),
+		  "Pinecone: llama-text-embed-v2 takes a dimension");
+	CHECK(!pinecone_model_takes_dimension("multilingual-e5-large") &&
+		  !pinecone_model_takes_dimension("llama-text-embed-v2x") &&
+		  !pinecone_model_takes_dimension("") && !pinecone_model_takes_dimension(NULL),
+		  "Pinecone: multilingual-e5-large (1024 only), unknown, empty and NULL do not");
 
 	/* invalid UTF-8 is sent as U+FFFD, so the body is valid JSON text */
 	{
