@@ -247,8 +247,9 @@ jb_double(Scorer *s, JsonbParseState **st, double d)
 			slot->bits = bits;
 			MemoryContextSwitchTo(old);
 		}
+		/* a copy: the slot may be refilled while this value is still pushed */
 		v.type = jbvNumeric;
-		v.val.numeric = slot->num;
+		v.val.numeric = DatumGetNumericCopy(NumericGetDatum(slot->num));
 	}
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
