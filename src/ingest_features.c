@@ -26,6 +26,7 @@
 #include "access/genam.h"
 #include "access/heapam.h"
 #include "access/hio.h"
+#include "access/nbtree.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
@@ -323,50 +324,164 @@ entry_key_order(const void *a, const void *b)
 	return strcmp((*(FeatureEntry *const *) a)->key, (*(FeatureEntry *const *) b)->key);
 }
 
-/*
- * The READ COMMITTED lookup: one probe of the unique index per name, in key
- * order, with a fresh snapshot (as a foreign key check reads).  No planner
- * is involved, so the cost stays one index descent per name however the
- * table's statistics lag behind a bulk load.
- */
-static int
-lookup_index(FeatureStore *fs, FeatureEntry **entries, int n)
+/* Resolves e from the visible heap tuple the scan is positioned on, if any. */
+static bool
+take_visible(FeatureStore *fs, IndexScanDesc scan, FeatureEntry *e)
 {
-	Relation	idx = index_open(fs->name_index, AccessShareLock);
-	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-	IndexScanDesc scan = index_beginscan(fs->rel, idx, snap, 2, 0);
-	FeatureEntry **sorted = palloc(sizeof(FeatureEntry *) * n);
-	ScanKeyData keys[2];
-	int			found = 0;
+	bool		found = false;
 
-	memcpy(sorted, entries, sizeof(FeatureEntry *) * n);
-	qsort(sorted, n, sizeof(FeatureEntry *), entry_key_order);
+	if (index_fetch_heap(scan, fs->probe_slot))
+	{
+		bool		isnull;
+		Datum		id = slot_getattr(fs->probe_slot, fs->att_id + 1, &isnull);
+
+		memcpy(&e->id, DatumGetUUIDP(id), sizeof(pg_uuid_t));
+		e->resolved = true;
+		found = true;
+	}
+	ExecClearTuple(fs->probe_slot);
+	return found;
+}
+
+/* One probe of the unique index per name of sorted[0..n) still unresolved. */
+static void
+probe_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted, int n)
+{
+	IndexScanDesc scan = index_beginscan(fs->rel, idx, snap, 2, 0);
+	ScanKeyData keys[2];
+
 	for (int i = 0; i < n; i++)
 	{
 		FeatureEntry *e = sorted[i];
-		text	   *name = cstring_to_text(e->key + 1);
+		text	   *name;
 
+		if (e->resolved)
+			continue;
+		name = cstring_to_text(e->key + 1);
 		ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber, InvalidOid,
 							   idx->rd_indcollation[0], F_ENUM_EQ,
 							   fs->kind_datum[e->key[0] - '0']);
 		ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber, InvalidOid,
 							   idx->rd_indcollation[1], F_TEXTEQ, PointerGetDatum(name));
 		index_rescan(scan, keys, 2, NULL, 0);
-		if (index_getnext_slot(scan, ForwardScanDirection, fs->probe_slot))
-		{
-			bool		isnull;
-			Datum		id = slot_getattr(fs->probe_slot, fs->att_id + 1, &isnull);
-
-			memcpy(&e->id, DatumGetUUIDP(id), sizeof(pg_uuid_t));
-			e->resolved = true;
-			found++;
-		}
-		ExecClearTuple(fs->probe_slot);
+		while (index_getnext_tid(scan, ForwardScanDirection) != NULL)
+			if (take_visible(fs, scan, e))
+				break;
 		pfree(name);
 	}
 	index_endscan(scan);
+}
+
+/*
+ * Names of one feature type, sorted[0..n): when there are enough of them,
+ * the index range from the smallest to the largest (in the index's order)
+ * is read once and each entry looked up in the cache, instead of one
+ * descent per name.  A range much larger than the batch (names scattered
+ * over a big table) stops the walk; what it has not resolved is probed.
+ */
+#define RANGE_MIN_NAMES 32
+
+static void
+range_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted, int n)
+{
+	FmgrInfo   *cmp = index_getprocinfo(idx, 2, BTORDER_PROC);
+	Oid			coll = idx->rd_indcollation[1];
+	Datum		kind = fs->kind_datum[sorted[0]->key[0] - '0'];
+	text	   *lo = cstring_to_text(sorted[0]->key + 1);
+	text	   *hi = lo;
+	IndexScanDesc scan;
+	ScanKeyData keys[3];
+	int64		budget = 4 * (int64) n + 256;
+	char		keybuf[NORM_OUT_MAX + 2];
+
+	if (n < RANGE_MIN_NAMES)
+	{
+		probe_names(fs, idx, snap, sorted, n);
+		return;
+	}
+	for (int i = 1; i < n; i++)
+	{
+		text	   *t = cstring_to_text(sorted[i]->key + 1);
+
+		if (DatumGetInt32(FunctionCall2Coll(cmp, coll, PointerGetDatum(t), PointerGetDatum(lo))) < 0)
+			lo = t;
+		else if (DatumGetInt32(FunctionCall2Coll(cmp, coll, PointerGetDatum(t), PointerGetDatum(hi))) > 0)
+			hi = t;
+	}
+
+	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   idx->rd_indcollation[0], F_ENUM_EQ, kind);
+	ScanKeyEntryInitialize(&keys[1], 0, 2, BTGreaterEqualStrategyNumber, InvalidOid,
+						   coll, F_TEXT_GE, PointerGetDatum(lo));
+	ScanKeyEntryInitialize(&keys[2], 0, 2, BTLessEqualStrategyNumber, InvalidOid,
+						   coll, F_TEXT_LE, PointerGetDatum(hi));
+	scan = index_beginscan(fs->rel, idx, snap, 3, 0);
+	scan->xs_want_itup = true;
+	index_rescan(scan, keys, 3, NULL, 0);
+	keybuf[0] = sorted[0]->key[0];
+	while (index_getnext_tid(scan, ForwardScanDirection) != NULL)
+	{
+		bool		isnull;
+		Datum		d = index_getattr(scan->xs_itup, 2, scan->xs_itupdesc, &isnull);
+		text	   *name;
+		size_t		len;
+		char	   *key = keybuf;
+		FeatureEntry *e;
+
+		if (--budget < 0)
+			break;				/* sparse: probe what is left */
+		if (isnull)
+			continue;
+		name = DatumGetTextPP(d);
+		len = VARSIZE_ANY_EXHDR(name);
+		if (len <= NORM_OUT_MAX)
+		{
+			memcpy(keybuf + 1, VARDATA_ANY(name), len);
+			keybuf[len + 1] = '\0';
+			e = hash_search(fs->cache, &key, HASH_FIND, NULL);
+			/* any unresolved entry of the file: it exists, whatever its batch */
+			if (e && !e->resolved)
+				take_visible(fs, scan, e);
+		}
+		if ((Pointer) name != DatumGetPointer(d))
+			pfree(name);
+		if ((budget & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	index_endscan(scan);
+	if (budget < 0)
+		probe_names(fs, idx, snap, sorted, n);
+}
+
+/*
+ * The READ COMMITTED lookup, with a fresh snapshot (as a foreign key check
+ * reads), straight on the unique index: no planner is involved, so the cost
+ * does not depend on how far the table's statistics lag behind a bulk load.
+ */
+static int
+lookup_index(FeatureStore *fs, FeatureEntry **entries, int n)
+{
+	Relation	idx = index_open(fs->name_index, AccessShareLock);
+	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+	FeatureEntry **sorted = palloc(sizeof(FeatureEntry *) * n);
+	int			found = 0;
+
+	memcpy(sorted, entries, sizeof(FeatureEntry *) * n);
+	qsort(sorted, n, sizeof(FeatureEntry *), entry_key_order);
+	for (int g = 0; g < n;)
+	{
+		int			end = g + 1;
+
+		while (end < n && sorted[end]->key[0] == sorted[g]->key[0])
+			end++;
+		range_names(fs, idx, snap, sorted + g, end - g);
+		g = end;
+	}
+	for (int i = 0; i < n; i++)
+		found += entries[i]->resolved ? 1 : 0;
 	UnregisterSnapshot(snap);
 	index_close(idx, NoLock);
+	pfree(sorted);
 	return found;
 }
 
