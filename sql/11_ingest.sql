@@ -91,6 +91,19 @@ SELECT d.name, s.rows, s.mapped, s.duplicates, count(DISTINCT df.feature_id) AS 
 SELECT count(*) AS shared_features FROM (
 	SELECT feature_id FROM amprenta.dataset_features WHERE dataset_id = :'big1'
 	INTERSECT SELECT feature_id FROM amprenta.dataset_features WHERE dataset_id = :'big2') x;
+-- A few names scattered over many existing features: the batch's index
+-- range holds far more entries than the batch, so the lookup stops walking
+-- it and probes name by name.  Existing features are found (none created
+-- twice), the new ones created, every row linked to its own feature.
+SELECT count(*) AS features_before FROM amprenta.features \gset
+SELECT 'gene,log2FoldChange' || E'\n' ||
+       string_agg(format('ENSG%s,%s', lpad(g::text, 11, '0'), g % 5 - 2), E'\n' ORDER BY g)
+       AS sparse FROM (SELECT g FROM generate_series(1, 10000, 250) g UNION ALL SELECT generate_series(20001, 20005)) x \gset
+SELECT amprenta.amprenta_ingest_text(:'sparse', 'sparse.csv', 'transcriptomics') AS sparse_id \gset
+SELECT (SELECT count(*) FROM amprenta.features) - :features_before AS features_created,
+       count(*) AS rows, count(*) FILTER (WHERE f.normalized_name = df.raw_name) AS linked_to_own_name
+  FROM amprenta.dataset_features df JOIN amprenta.features f ON f.id = df.feature_id
+ WHERE df.dataset_id = :'sparse_id';
 
 -- Clean up.
 DELETE FROM amprenta.datasets;
