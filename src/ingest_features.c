@@ -376,10 +376,13 @@ probe_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted
  * Names of one feature type, sorted[0..n): when there are enough of them,
  * the index range from the smallest to the largest (in the index's order)
  * is read once and each entry looked up in the cache, instead of one
- * descent per name.  A range much larger than the batch (names scattered
- * over a big table) stops the walk; what it has not resolved is probed.
+ * descent per name.  Stepping over an entry costs about a sixteenth of a
+ * descent, so the walk goes on while it finds one of the file's names in
+ * every sixteen entries or so; in a sparse stretch (a few names scattered
+ * over a big table) it stops, and what it has not resolved is probed.
  */
 #define RANGE_MIN_NAMES 32
+#define RANGE_STEPS_PER_NAME 16
 
 static void
 range_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted, int n)
@@ -391,7 +394,9 @@ range_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted
 	text	   *hi = lo;
 	IndexScanDesc scan;
 	ScanKeyData keys[3];
-	int64		budget = 4 * (int64) n + 256;
+	int64		walked = 0,
+				matched = 0;
+	bool		sparse = false;
 	char		keybuf[NORM_OUT_MAX + 2];
 
 	if (n < RANGE_MIN_NAMES)
@@ -428,8 +433,11 @@ range_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted
 		char	   *key = keybuf;
 		FeatureEntry *e;
 
-		if (--budget < 0)
-			break;				/* sparse: probe what is left */
+		if (++walked > RANGE_STEPS_PER_NAME * (matched + 1) + 64)
+		{
+			sparse = true;		/* probe what is left */
+			break;
+		}
 		if (isnull)
 			continue;
 		name = DatumGetTextPP(d);
@@ -440,16 +448,16 @@ range_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted
 			keybuf[len + 1] = '\0';
 			e = hash_search(fs->cache, &key, HASH_FIND, NULL);
 			/* any unresolved entry of the file: it exists, whatever its batch */
-			if (e && !e->resolved)
-				take_visible(fs, scan, e);
+			if (e && !e->resolved && take_visible(fs, scan, e))
+				matched++;
 		}
 		if ((Pointer) name != DatumGetPointer(d))
 			pfree(name);
-		if ((budget & 1023) == 0)
+		if ((walked & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	index_endscan(scan);
-	if (budget < 0)
+	if (sparse)
 		probe_names(fs, idx, snap, sorted, n);
 }
 
