@@ -28,6 +28,7 @@
 #include "embed_payload.h"
 #include "http_class.h"
 #include "pinecone_payload.h"
+#include "sync_config.h"
 #include "sync_worker.h"
 
 #define PINECONE_API_VERSION	"2025-10"
@@ -94,22 +95,41 @@ embedding_model_name(void)
 }
 
 /*
- * What the index holds depends on the text and on where and how it was
- * embedded: a new model, dimension or Pinecone index makes every entity
- * "changed", so amprenta_pinecone_sync() then rebuilds everything.
+ * The configuration that makes the index's vectors what they are: the
+ * provider and model, the vector length, and the Pinecone index, host and
+ * namespace they are written to.  Vectors made under another fingerprint
+ * are unusable here (another vector space, or another place), so a new one
+ * re-syncs the whole index (sync_config.c).  amprenta.chunk_size is not
+ * part of it: chunks cut at another size are still vectors of the same
+ * space, and effective_hash() adds it per entity instead.
+ */
+void
+index_config_fingerprint(char *buf, size_t size)
+{
+	bool		pc = pinecone_configured();
+
+	snprintf(buf, size, "%s|%d|%s|%s|%s", embedding_model_name(),
+			 amprenta_embedding_dimension,
+			 pc ? amprenta_pinecone_index : "",
+			 pc ? amprenta_pinecone_host : "",
+			 pc ? amprenta_pinecone_namespace : "");
+}
+
+/*
+ * What the index holds depends on the text, on where and how it was
+ * embedded (index_config_fingerprint) and on the chunk size.
  */
 static void
 effective_hash(SyncItem *it)
 {
 	pg_cryptohash_ctx *c = pg_cryptohash_create(PG_SHA256);
-	char		config[1200];
+	char		config[SYNC_CONFIG_FINGERPRINT_LEN + 16];
+	size_t		len;
 	uint8		out[PG_SHA256_DIGEST_LENGTH];
 
-	snprintf(config, sizeof(config), "%s|%d|%d|%s|%s|%s", embedding_model_name(),
-			 amprenta_embedding_dimension, amprenta_chunk_size,
-			 pinecone_configured() ? amprenta_pinecone_index : "",
-			 pinecone_configured() ? amprenta_pinecone_host : "",
-			 pinecone_configured() ? amprenta_pinecone_namespace : "");
+	index_config_fingerprint(config, SYNC_CONFIG_FINGERPRINT_LEN);
+	len = strlen(config);
+	snprintf(config + len, sizeof(config) - len, "|%d", amprenta_chunk_size);
 	if (c == NULL || pg_cryptohash_init(c) < 0 ||
 		pg_cryptohash_update(c, it->content_hash, 32) < 0 ||
 		pg_cryptohash_update(c, (const uint8 *) config, strlen(config)) < 0 ||
