@@ -34,6 +34,7 @@
 #include "utils/uuid.h"
 
 #include "amprenta.h"
+#include "sync_config.h"
 #include "sync_worker.h"
 
 static int	my_slotno = -1;
@@ -442,6 +443,7 @@ amprenta_sync_worker_main(Datum arg)
 		{
 			TimestampTz now;
 
+			sync_config_check();	/* before any claim: see sync_config.c */
 			serve_waiters();
 			begin_xact();
 			SPI_connect();

@@ -694,6 +694,20 @@ COMMENT ON COLUMN amprenta.sync_refs.synced_at IS 'When the sink last acknowledg
 COMMENT ON COLUMN amprenta.sync_refs.created_at IS 'When the row was created.';
 COMMENT ON COLUMN amprenta.sync_refs.updated_at IS 'When the row last changed (kept by a trigger).';
 
+-- The configuration each sink's content was last made under (today the
+-- index sink's: provider and model, dimension, Pinecone index, host and
+-- namespace).  The worker compares it with its own at every turn; a
+-- difference re-syncs the whole index (amprenta._sync_config_changed).
+CREATE TABLE amprenta.sync_config (
+	sink			text PRIMARY KEY CHECK (sink IN ('notion', 'pinecone')),
+	fingerprint		text NOT NULL,
+	changed_at		timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE amprenta.sync_config IS 'The configuration a sink''s content is made under, as the sync worker last saw it. When the semantic index''s changes (embedding provider, model, dimension, Pinecone index, host or namespace), the worker queues every entity to be indexed again.';
+COMMENT ON COLUMN amprenta.sync_config.sink IS 'pinecone (the semantic index; the only sink tracked today).';
+COMMENT ON COLUMN amprenta.sync_config.fingerprint IS 'Embedding model (with its provider), dimension, Pinecone index, host and namespace, separated by |.';
+COMMENT ON COLUMN amprenta.sync_config.changed_at IS 'When the worker first saw this fingerprint (and queued the re-sync).';
+
 CREATE TABLE amprenta.notion_targets (
 	entity_type		text PRIMARY KEY
 					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
@@ -1258,6 +1272,79 @@ $$;
 COMMENT ON FUNCTION amprenta._sync_enqueue(text, text, uuid) IS
 	'Internal: queues the matching entities for one sink; returns how many.';
 
+-- The worker's check of the index configuration (src/sync_config.c), at
+-- every turn its own fingerprint differs from the one it checked last.
+-- One transaction: the stored fingerprint changes together with the
+-- queueing, so a crash in between leaves both or neither.
+-- - Same fingerprint: nothing.
+-- - Another one: every entity is queued (as amprenta_pinecone_sync() does,
+--   plus the features the index holds); dead rows of the sink whose entity
+--   is now pending are dropped (their errors were about the old
+--   configuration; one that still fails dies again with a fresh error).
+-- - None stored yet (a new database): stored; what the index already
+--   holds, if anything, was made under an unknown configuration and is
+--   queued (an entity whose hash still matches costs only a read).
+-- An entity already pending keeps its row (and op: a pending delete stays
+-- one), except that _sync_enqueue makes an existing entity's row an upsert.
+CREATE FUNCTION amprenta._sync_config_changed(sink text, fingerprint text)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, amprenta AS
+$$
+#variable_conflict use_column
+DECLARE
+	old text;
+	n bigint;
+	total bigint := 0;
+BEGIN
+	IF _sync_config_changed.sink IS DISTINCT FROM 'pinecone' THEN
+		RAISE EXCEPTION 'the configuration of sink "%" is not tracked', _sync_config_changed.sink USING ERRCODE = '22023',
+			HINT = 'Only the semantic index (pinecone) has one.';
+	END IF;
+	IF coalesce(_sync_config_changed.fingerprint, '') = '' THEN
+		RAISE EXCEPTION 'empty fingerprint' USING ERRCODE = '22023';
+	END IF;
+	-- Taking the row first serialises concurrent callers: a second insert
+	-- waits for the first, then finds its row.
+	INSERT INTO amprenta.sync_config AS c (sink, fingerprint, changed_at)
+	VALUES (_sync_config_changed.sink, _sync_config_changed.fingerprint, now())
+	ON CONFLICT ON CONSTRAINT sync_config_pkey DO NOTHING;
+	IF FOUND THEN
+		INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id)
+		SELECT r.sink, 'upsert', r.entity_type, r.entity_id
+		  FROM amprenta.sync_refs r WHERE r.sink = _sync_config_changed.sink
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO NOTHING;
+		GET DIAGNOSTICS total = ROW_COUNT;
+	ELSE
+		SELECT c.fingerprint INTO old FROM amprenta.sync_config c
+		 WHERE c.sink = _sync_config_changed.sink FOR UPDATE;
+		IF old = _sync_config_changed.fingerprint THEN
+			RETURN 0;
+		END IF;
+		UPDATE amprenta.sync_config c SET fingerprint = _sync_config_changed.fingerprint, changed_at = now()
+		 WHERE c.sink = _sync_config_changed.sink;
+		total := amprenta._sync_enqueue(_sync_config_changed.sink, NULL, NULL);
+		-- Features are queued by their triggers only, when enabled: those
+		-- the index holds are indexed again.
+		INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id)
+		SELECT r.sink, 'upsert', r.entity_type, r.entity_id
+		  FROM amprenta.sync_refs r JOIN amprenta.features f ON f.id = r.entity_id
+		 WHERE r.sink = _sync_config_changed.sink AND r.entity_type = 'feature'
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO NOTHING;
+		GET DIAGNOSTICS n = ROW_COUNT;
+		total := total + n;
+	END IF;
+	DELETE FROM amprenta.sync_outbox d
+	 WHERE d.sink = _sync_config_changed.sink AND d.state = 'dead'
+	   AND EXISTS (SELECT 1 FROM amprenta.sync_outbox p
+				    WHERE p.state = 'pending' AND p.sink = d.sink
+					  AND p.entity_type = d.entity_type AND p.entity_id = d.entity_id);
+	RETURN total;
+END
+$$;
+COMMENT ON FUNCTION amprenta._sync_config_changed(text, text) IS
+	'Internal: run by the sync worker when its index configuration differs from the one it checked last; stores it in sync_config and, when the stored one differs, queues every entity for the index. Returns how many were queued.';
+
 -- The worker records a page it created on the entity row, unless the user
 -- linked one already.  notion_page_id is not synced content: no new change.
 CREATE FUNCTION amprenta._sync_set_page_id(entity_type text, entity_id uuid, page_id text)
@@ -1783,7 +1870,8 @@ GRANT EXECUTE ON FUNCTION
 
 -- Admins configure and repair sync.
 GRANT INSERT, UPDATE, DELETE ON
-	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_capture, amprenta.sync_refs, amprenta.chunks
+	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_capture, amprenta.sync_refs,
+	amprenta.sync_config, amprenta.chunks
 	TO amprenta_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA amprenta TO amprenta_admin;
 GRANT EXECUTE ON FUNCTION
