@@ -152,6 +152,21 @@ sub reload_worker
 	$self->worker_rounds(1);
 }
 
+# reload_index(name => value, ...): reload_worker() for settings of the
+# semantic index's configuration (embedding provider, model, dimension,
+# Pinecone index, host, namespace), then wait until the worker saw the new
+# configuration and queued every entity again (amprenta.sync_config
+# changed, in the transaction that queued them).  The caller then waits for
+# the re-sync to end as it expects it to (drained()).
+sub reload_index
+{
+	my ($self, %set) = @_;
+	my $t = $self->sql('SELECT clock_timestamp()');
+	$self->reload_worker(%set);
+	ok($self->poll("SELECT changed_at > '$t' FROM amprenta.sync_config WHERE sink = 'pinecone'"),
+		'the worker queued every entity for the new index configuration');
+}
+
 # Wait until the worker began n more rounds.
 sub worker_rounds
 {

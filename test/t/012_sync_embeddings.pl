@@ -13,8 +13,10 @@
 # the server through crash recovery) when amprenta.embedding_model is empty;
 # a model answering another dimension that fills the index with vectors of
 # mixed lengths instead of failing the rows with a readable error; a change
-# of provider, model or dimension that amprenta_pinecone_sync() does not
-# carry to every chunk; unchanged content embedded again; the size of the
+# of provider, model or dimension that is not carried to every chunk by
+# itself (without amprenta_pinecone_sync()); a configuration that comes
+# back embedding again what was made under it; unchanged content embedded
+# again; the size of the
 # vectors asked of a model that does not take it (OpenAI "dimensions" only
 # for text-embedding-3 models, Pinecone parameters.dimension only for
 # llama-text-embed-v2), or not asked of one that does.
@@ -40,7 +42,10 @@
 #   new values (the postmaster has reloaded and signalled the worker) and the
 #   worker then began a round (its heartbeat is set at the top of a round,
 #   right after it processes a pending reload), so nothing queued afterwards
-#   is handled with the old settings.
+#   is handled with the old settings.  A change of the index configuration
+#   queues every entity again: reload_index() also waits until the worker
+#   did (amprenta.sync_config changed), and the re-sync drains before the
+#   request log is marked for what follows.
 use strict;
 use warnings;
 use lib 'test/perl';
@@ -92,9 +97,9 @@ my $node = $s->node;
 sub sql { return $s->sql(@_); }
 sub drained { return $s->drained(@_); }
 sub poll_value { return $s->poll_value(@_); }
-sub reload_worker { return $s->reload_worker(@_); }
 sub last_log_id { return $s->last_log_id; }
 
+sub reload_index { return $s->reload_index(@_); }
 my $STATUS = "FROM amprenta.amprenta_worker_status() WHERE database = 'postgres'";
 
 # Worker requests to the embeddings API after log id $since, bodies decoded.
@@ -267,29 +272,45 @@ is(sql(qq{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.i
 	WHERE d.name = 'unauthorized' AND c.embedding_model = 'openai:$OAI_MODEL'}), '1', 'delivered with the fixed key');
 
 # --- 3b. No model: the sink waits (the worker crashed here: strlen of a NULL body) ---
+# A new model (even none) is a new index configuration: every dataset is
+# queued again, and meets the empty model.
 my $pid = sql("SELECT pid $STATUS");
-reload_worker('amprenta.embedding_model' => '');
+my $ndatasets = sql("SELECT count(*) FROM amprenta.datasets");
 $mark = last_log_id();
-sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('no model', 'proteomics')});
+reload_index('amprenta.embedding_model' => '');
 is(poll_value(qq{SELECT CASE WHEN (SELECT pinecone_paused_until > now() + interval '30 seconds' $STATUS)
 		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state = 'inflight')
 		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
-	THEN (SELECT string_agg(state || ' attempts ' || attempts || ': ' || last_error, ', ') FROM amprenta.sync_outbox)
-	ELSE 'waiting' END}), 'pending attempts 0: amprenta.embedding_model is empty',
-	'an empty amprenta.embedding_model pauses the sink, the row waits with no attempt spent');
+	THEN (SELECT count(*) || ' ' || string_agg(DISTINCT state || ' attempts ' || attempts || ': ' || last_error, ', ')
+	        FROM amprenta.sync_outbox)
+	ELSE 'waiting' END}), "$ndatasets pending attempts 0: amprenta.embedding_model is empty",
+	'an empty amprenta.embedding_model pauses the sink, every dataset queued again waits with no attempt spent');
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('no model', 'proteomics')});
+ok($node->poll_query_until('postgres', q{SELECT NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
+		AND (SELECT o.state || ' ' || o.attempts FROM amprenta.sync_outbox o JOIN amprenta.datasets d ON d.id = o.entity_id
+		      WHERE d.name = 'no model') = 'pending 0'}), 'a new dataset waits too');
 is(sql("SELECT pid $STATUS"), $pid, 'the worker is still the same process');
 is(scalar(@{ embed_requests('openai', '.', $mark) }), 0, 'no request was sent');
-reload_worker('amprenta.embedding_model' => $OAI_MODEL);
+reload_index('amprenta.embedding_model' => $OAI_MODEL);
 drained('after the model was set');
 is(sql(qq{SELECT count(*) FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
 	WHERE d.name = 'no model' AND c.embedding_model = 'openai:$OAI_MODEL'}), '1', 'delivered once the model is set');
+$reqs = embed_requests('openai', '^/v1/embeddings$', $mark);
+is(join(' ', map { scalar @{ $_->{json}{input} } } @$reqs), '1',
+	'back to the model the index was made with: only the new dataset was embedded');
 
 # --- 4. A model of another dimension: the rows die, with a readable error -------
 # A text-embedding-3 model whose native dimension (256) is below
 # amprenta.embedding_dimension: the API refuses the "dimensions" asked for.
-reload_worker('amprenta.embedding_model' => 'text-embedding-3-small');
+# Every dataset is queued again for the new model, and dies.
+$ndatasets = sql("SELECT count(*) FROM amprenta.datasets");
+reload_index('amprenta.embedding_model' => 'text-embedding-3-small');
+drained('every dataset for a model that refuses 384 dimensions', dead => $ndatasets);
+is(sql(q{SELECT count(*) FROM amprenta.sync_errors
+	WHERE state = 'dead' AND last_http_status = 400 AND last_error LIKE '%maximum dimensions is 256%'}), $ndatasets,
+	'each with the reason the API gave');
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('too few dimensions', 'lipidomics')});
-ok($node->poll_query_until('postgres', "SELECT count(*) = 1 FROM amprenta.sync_outbox WHERE state = 'dead'"),
+ok($node->poll_query_until('postgres', "SELECT count(*) = $ndatasets + 1 FROM amprenta.sync_outbox WHERE state = 'dead'"),
 	'a 400 for the dimensions makes the row dead');
 like(sql("SELECT format('%s %s %s', state, last_http_status, last_error) FROM amprenta.sync_errors WHERE entity_name = 'too few dimensions'"),
 	qr/^dead 400 embedding: HTTP 400: .*maximum dimensions is 256, however you requested 384/,
@@ -300,7 +321,7 @@ $fake->fault({ service => 'openai', match => { method => 'POST', path => '^/v1/e
 	action => { type => 'status', status => 200,
 		body => { object => 'list', data => [$one], model => 'text-embedding-3-small', usage => { prompt_tokens => 5, total_tokens => 5 } } } });
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('wrong length', 'lipidomics')});
-ok($node->poll_query_until('postgres', "SELECT count(*) = 2 FROM amprenta.sync_outbox WHERE state = 'dead'"),
+ok($node->poll_query_until('postgres', "SELECT count(*) = $ndatasets + 2 FROM amprenta.sync_outbox WHERE state = 'dead'"),
 	'an answer of 256 values for a 384-value index makes the row dead');
 is(sql("SELECT format('%s / attempts %s / %s', state, attempts, last_error) FROM amprenta.sync_errors WHERE entity_name = 'wrong length'"),
 	'dead / attempts 1 / embedding response: embedding 0 has 256 dimensions, expected 384',
@@ -312,11 +333,17 @@ $fake->clear_faults;
 
 # --- 4b. A model outside the text-embedding-3 family: no "dimensions" ------------
 # (ada-002 answers 400 to it, other compatible servers may too); the model's
-# own size is checked against amprenta.embedding_dimension instead.
-reload_worker('amprenta.embedding_model' => 'amprenta-test-384');
+# own size is checked against amprenta.embedding_dimension instead.  The
+# new model queues every dataset again: the dead rows are replaced, and
+# all are delivered.
+$ndatasets = sql("SELECT count(*) FROM amprenta.datasets");
+reload_index('amprenta.embedding_model' => 'amprenta-test-384');
+drained('every dataset for a model told no size');
+is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') || ' ' || count(DISTINCT entity_id) FROM amprenta.chunks"),
+	"openai:amprenta-test-384 384 $ndatasets", 'every dataset, the two dead ones too, has its 384 values from amprenta-test-384');
 $mark = last_log_id();
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('native size', 'lipidomics')});
-drained('a model told no size', dead => 2);
+drained('a model told no size');
 $reqs = embed_requests('openai', '^/v1/embeddings$', $mark);
 is(join(' ', map { ($_->{json}{model} // '') . ' ' . (exists $_->{json}{dimensions} ? 'dimensions' : 'no dimensions') } @$reqs),
 	'amprenta-test-384 no dimensions', 'one request, without "dimensions"');
@@ -325,14 +352,15 @@ is(sql(q{SELECT string_agg(c.embedding_model || ' ' || array_length(c.embedding,
 	'its native 384 values stored');
 
 # --- 5. Pinecone hosted inference ----------------------------------------------
-reload_worker('amprenta.embedding_provider' => 'pinecone', 'amprenta.embedding_model' => $PC_MODEL);
+reload_index('amprenta.embedding_provider' => 'pinecone', 'amprenta.embedding_model' => $PC_MODEL);
+drained('every dataset re-embedded by Pinecone');
 $mark = last_log_id();
 sql(q{INSERT INTO amprenta.datasets (name, omics_type, disease, description)
 	SELECT 'pinecone ' || i, 'transcriptomics', '{ALS}',
 	       (SELECT string_agg(format('Motor neuron %s of donor %s expresses STMN2 at %s TPM.', j, i, j * 7), ' ')
 	          FROM generate_series(1, 60 * i) j)
 	  FROM generate_series(1, 4) i});
-drained('four datasets, pinecone', dead => 2);
+drained('four datasets, pinecone');
 my $pc_where = q{entity_id IN (SELECT id FROM amprenta.datasets WHERE name LIKE 'pinecone %')};
 my $pc_chunks = sql("SELECT count(*) FROM amprenta.chunks WHERE $pc_where");
 ok($pc_chunks > 96, "pinecone datasets make $pc_chunks chunks");
@@ -353,49 +381,47 @@ is(scalar(@{ embed_requests('openai', '.', $mark) }), 0, 'nothing went to the Op
 vectors_match('pinecone', $pc_where, sub { fake_pinecone_vector($_[0], $PC_MODEL) });
 
 # A Pinecone model of another dimension: no "dimension" parameter is sent, so
-# its native 256 values come back.
-reload_worker('amprenta.embedding_model' => 'amprenta-pc-256');
+# its native 256 values come back.  Every dataset queued again dies.
+$ndatasets = sql("SELECT count(*) FROM amprenta.datasets");
+reload_index('amprenta.embedding_model' => 'amprenta-pc-256');
+drained('every dataset for a Pinecone model of 256 dimensions', dead => $ndatasets);
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('pinecone 256', 'lipidomics')});
-ok($node->poll_query_until('postgres', "SELECT count(*) = 3 FROM amprenta.sync_outbox WHERE state = 'dead'"),
+ok($node->poll_query_until('postgres', "SELECT count(*) = $ndatasets + 1 FROM amprenta.sync_outbox WHERE state = 'dead'"),
 	'a Pinecone model of 256 dimensions makes the row dead');
 is(sql("SELECT last_error FROM amprenta.sync_errors WHERE entity_name = 'pinecone 256'"),
 	'embedding response: embedding 0 has 256 dimensions, expected 384', 'with the dimensions in last_error');
+is(sql("SELECT count(*) FROM amprenta.chunks WHERE array_length(embedding, 1) <> 384"), '0',
+	'the index still holds 384-value vectors only');
 
-# Fixed: the dead rows go back and are delivered.
-reload_worker('amprenta.embedding_model' => $PC_MODEL);
-is(sql("SELECT amprenta.amprenta_retry_dead('pinecone')"), '3', 'amprenta_retry_dead requeues the three dead rows');
+# Fixed: setting the model back queues every dataset again, in place of the
+# dead rows; only the one never delivered is embedded.
+$mark = last_log_id();
+reload_index('amprenta.embedding_model' => $PC_MODEL);
 drained('after the model was fixed');
 is(sql(q{SELECT string_agg(DISTINCT c.embedding_model, ',') || ' ' || count(DISTINCT d.id)
 	FROM amprenta.chunks c JOIN amprenta.datasets d ON d.id = c.entity_id
 	WHERE d.name IN ('too few dimensions', 'wrong length', 'pinecone 256')}), "pinecone:$PC_MODEL 3",
 	'the three are delivered with the configured model');
 is(sql("SELECT count(*) FROM amprenta.sync_outbox"), '0', 'no dead row left');
+is(sum0(map { scalar @{ $_->{json}{inputs} } } @{ embed_requests('pinecone_control', '^/embed$', $mark) }), 1,
+	'only the dataset never delivered was embedded');
 
-# --- 6. A new provider, model or dimension: amprenta_pinecone_sync() re-embeds all ---
-my $ndatasets = sql("SELECT count(*) FROM amprenta.datasets");
+# --- 6. A new provider, model or dimension re-embeds everything by itself ---
+# No amprenta_pinecone_sync(): the reload is enough.
+$ndatasets = sql("SELECT count(*) FROM amprenta.datasets");
 my $total = sql("SELECT count(*) FROM amprenta.chunks");
-my $stale = sql("SELECT count(*) FROM amprenta.chunks WHERE embedding_model <> 'pinecone:$PC_MODEL'");
-ok($stale > 0, "$stale of $total chunks still have the OpenAI model");
+is(sql("SELECT string_agg(DISTINCT embedding_model, ',') FROM amprenta.chunks"), "pinecone:$PC_MODEL",
+	"$total chunks, all from the Pinecone model");
 $mark = last_log_id();
-is(sql("SELECT amprenta.amprenta_pinecone_sync()"), $ndatasets, 'amprenta_pinecone_sync() queues every dataset');
-drained('re-embedding with pinecone');
-is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks"),
-	"pinecone:$PC_MODEL 384", 'every chunk now comes from the Pinecone model');
-is(sum0(map { scalar @{ $_->{json}{inputs} } } @{ embed_requests('pinecone_control', '^/embed$', $mark) }), $stale,
-	'only the chunks made by another model were embedded again');
-
-reload_worker('amprenta.embedding_provider' => 'openai', 'amprenta.embedding_model' => $OAI_MODEL);
-$mark = last_log_id();
-is(sql("SELECT amprenta.amprenta_pinecone_sync()"), $ndatasets, 'back to openai: every dataset queued');
+reload_index('amprenta.embedding_provider' => 'openai', 'amprenta.embedding_model' => $OAI_MODEL);
 drained('re-embedding with openai');
 is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks"),
 	"openai:$OAI_MODEL 384", 'every chunk comes from the OpenAI model again');
 is(sum0(map { scalar @{ $_->{json}{input} } } @{ embed_requests('openai', '^/v1/embeddings$', $mark) }), $total,
 	'every chunk was embedded');
 
-reload_worker('amprenta.embedding_dimension' => '256');
 $mark = last_log_id();
-sql("SELECT amprenta.amprenta_pinecone_sync()");
+reload_index('amprenta.embedding_dimension' => '256');
 drained('re-embedding at 256 dimensions');
 is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks"),
 	"openai:$OAI_MODEL 256", 'a new dimension re-embeds every chunk with 256 values');
@@ -405,10 +431,9 @@ is(sum0(map { scalar @{ $_->{json}{input} } } @$reqs), $total, 'for every chunk'
 vectors_match('openai at 256', 'true', sub { fake_openai_vector($_[0], $OAI_MODEL, 256) });
 
 # --- 7. A Pinecone model with a choice of sizes: parameters.dimension -----------
-reload_worker('amprenta.embedding_provider' => 'pinecone', 'amprenta.embedding_model' => 'llama-text-embed-v2',
-	'amprenta.embedding_dimension' => '384');
 $mark = last_log_id();
-sql("SELECT amprenta.amprenta_pinecone_sync()");
+reload_index('amprenta.embedding_provider' => 'pinecone', 'amprenta.embedding_model' => 'llama-text-embed-v2',
+	'amprenta.embedding_dimension' => '384');
 drained('re-embedding with llama-text-embed-v2 at 384 dimensions');
 is(sql("SELECT string_agg(DISTINCT embedding_model || ' ' || array_length(embedding, 1), ',') FROM amprenta.chunks"),
 	'pinecone:llama-text-embed-v2 384', 'every chunk has 384 values of llama-text-embed-v2 (native 1024)');

@@ -23,7 +23,9 @@
 #   the data plane or on the describe that discovers the index's host;
 # - a discovered host kept after the index moved (404) or while it refuses
 #   connections, so nothing is delivered until the worker restarts; or a
-#   host set by amprenta.pinecone_host replaced by a describe.
+#   host set by amprenta.pinecone_host replaced by a describe;
+# - a new index (name or host) that receives only what changes afterwards:
+#   every switch of index here must bring every entity into it.
 #
 # Margins: every wait polls the database or the fake (poll_query_until:
 # 180 s; wait_for/poll_value: 90 s).  Time assertions are lower bounds
@@ -31,7 +33,9 @@
 # backs off at least half of amprenta.retry_base_delay (200 ms), both counted
 # from when it read the answer, after the fake logged the request.  Faults
 # that last "until seen" (times -1) are cleared as soon as the row shows the
-# error, while retries are 2-4 s apart.
+# error, while retries are 2-4 s apart.  A switch of index queues every
+# entity again (reload_index waits until the worker did); the re-sync
+# drains before the request log is marked for what follows.
 use strict;
 use warnings;
 use lib 'test/perl';
@@ -185,8 +189,11 @@ my $pid = $s->status('pid');
 # --- (11) Batches: at most 1000 vectors, at most 2 MB ------------------------------
 {
 	$fake->control('POST', '/__fake/config', { pinecone => { host_style => 'http_url' } });
-	$s->reload_worker('amprenta.pinecone_index' => 'tiny', 'amprenta.embedding_dimension' => '8',
+	my $switch = $s->last_log_id;
+	$s->reload_index('amprenta.pinecone_index' => 'tiny', 'amprenta.embedding_dimension' => '8',
 		'amprenta.chunk_size' => '200');
+	$s->drained('every dataset into the index tiny');
+	is(index_ids('tiny', '^dataset:'), chunk_ids('%'), 'the new index holds every dataset, none queued by hand');
 	my $mark = $s->last_log_id;
 	insert('many', 25, 'Sphingomyelin levels shift in plasma', 500);
 	$s->drained('2,500+ vectors');
@@ -198,13 +205,14 @@ my $pid = $s->status('pid');
 	ok(@u >= 3, scalar(@u) . ' upserts');
 	ok(max(@n) <= 1000, 'at most 1000 vectors each');
 	is(sum0(@n), $total, 'every vector sent once');
-	is(index_ids('tiny', '^dataset:'), chunk_ids('many %'), 'the index holds them all (http:// host used as given)');
-	is(scalar($s->logged('pinecone_control', $mark)), 1, 'one describe for the new index');
+	is(index_ids('tiny', '^dataset:'), chunk_ids('%'), 'the index holds them all, and every dataset before them (http:// host used as given)');
+	is(scalar($s->logged('pinecone_control', $switch)), 1, 'one describe for the new index');
 
 	# 4096 values a vector: about 45 kB each, 2 MB hold about 44.
 	$fake->control('POST', '/__fake/config', { log => { body_max => 1000 } });
-	$s->reload_worker('amprenta.pinecone_index' => 'wide', 'amprenta.embedding_dimension' => '4096',
+	$s->reload_index('amprenta.pinecone_index' => 'wide', 'amprenta.embedding_dimension' => '4096',
 		'amprenta.chunk_size' => '1500');
+	$s->drained('every dataset into the index wide');
 	$mark = $s->last_log_id;
 	insert('wide', 10, 'Gangliosides accumulate in lysosomes', 1000);
 	$s->drained('100+ vectors of 4096 values');
@@ -214,10 +222,11 @@ my $pid = $s->status('pid');
 	ok($total <= 1000 && @u >= 3, "$total vectors (one batch by count) went in " . scalar(@u) . ' upserts');
 	ok(max(map { $_->{body_bytes} } @u) <= 2_000_000, 'none over 2 MB');
 	is(join(' ', map { $_->{status} } @u), join(' ', ('200') x @u), 'all accepted');
-	is(index_ids('wide', '^dataset:'), chunk_ids('wide %'), 'the index holds them all');
+	is(index_ids('wide', '^dataset:'), chunk_ids('%'), 'the index holds them all, and every dataset before them');
 	$fake->control('POST', '/__fake/config', { log => { body_max => 1_000_000 } });
-	$s->reload_worker('amprenta.pinecone_index' => 'tiny', 'amprenta.embedding_dimension' => '8',
+	$s->reload_index('amprenta.pinecone_index' => 'tiny', 'amprenta.embedding_dimension' => '8',
 		'amprenta.chunk_size' => '1500');
+	$s->drained('every dataset back into the index tiny');
 }
 
 # --- (16) Transport faults on an upsert --------------------------------------------
@@ -264,20 +273,22 @@ $s->reload_worker('amprenta.retry_base_delay' => '200ms', 'amprenta.retry_max_de
 # A new index name makes the worker describe the index again
 # (amprenta.pinecone_host is empty); the describe is refused.
 {
-	$s->reload_worker('amprenta.pinecone_index' => 'amprenta', 'amprenta.embedding_dimension' => '384');
+	$s->reload_index('amprenta.pinecone_index' => 'amprenta', 'amprenta.embedding_dimension' => '384');
+	$s->drained('every dataset back into the index amprenta');
 	insert('pc back', 1, 'Sulfatide', 3);
 	$s->drained('back on the index amprenta');
 	my $mark = $s->last_log_id;
 	$fake->fault({ service => 'pinecone_control', match => { method => 'GET', path => '^/indexes/' },
 		times => -1, action => { type => 'status', status => 401 } });
-	$s->reload_worker('amprenta.pinecone_index' => 'tiny', 'amprenta.embedding_dimension' => '8');
+	# Every dataset is queued again for the index tiny, whose describe is refused.
+	$s->reload_index('amprenta.pinecone_index' => 'tiny', 'amprenta.embedding_dimension' => '8');
 	insert('pc describe unauthorized', 1, 'Ganglioside GM1', 3);
 	ok($s->poll("SELECT pinecone_paused_until > now() " . $s->status_from), 'control-plane 401 pauses the Pinecone sink');
 	$s->worker_rounds(2);
 	my @calls = $s->logged('pinecone', $mark);
 	is(join(' ', map { "$_->{method} $_->{path} $_->{status}" } @calls), 'GET /indexes/tiny 401',
 		'control-plane 401: one describe, no retry while paused, no data-plane request');
-	like($s->outbox_row('pinecone', 'pc describe unauthorized 1'),
+	like($s->outbox_row('pinecone', 'pc back 1'),
 		qr/^pending 0\tdescribing the Pinecone index: HTTP 401: .*\[request id: \Q$calls[0]{request_id}\E\]$/,
 		'control-plane 401: the row waits with no attempt spent; last_error ends with the request id Pinecone sent');
 	is($s->sql(q{SELECT count(*) FROM amprenta.sync_outbox WHERE state <> 'pending' OR attempts > 0}), '0',
@@ -287,6 +298,8 @@ $s->reload_worker('amprenta.retry_base_delay' => '200ms', 'amprenta.retry_max_de
 	$s->drained('after the control-plane 401 was lifted');
 	my ($id) = ids_of('pc describe unauthorized %');
 	is(index_ids('tiny', "^dataset:$id:"), chunk_ids('pc describe unauthorized %'), 'delivered after the control-plane 401');
+	($id) = ids_of('pc back %');
+	is(index_ids('tiny', "^dataset:$id:"), chunk_ids('pc back %'), 'and so is every dataset queued again for the index tiny');
 	is($s->status('pid'), $pid, 'the worker survived the control-plane 401');
 }
 
@@ -332,8 +345,8 @@ $s->reload_worker('amprenta.retry_base_delay' => '200ms', 'amprenta.retry_max_de
 
 	# A host given in amprenta.pinecone_host is not second-guessed: a 404 is
 	# the row's error, no describe.
-	$s->reload_worker('amprenta.pinecone_host' => 'http://127.0.0.1:' . $fake->port('pinecone_data')->{tiny});
-	$s->drained('with amprenta.pinecone_host set');
+	$s->reload_index('amprenta.pinecone_host' => 'http://127.0.0.1:' . $fake->port('pinecone_data')->{tiny});
+	$s->drained('with amprenta.pinecone_host set: every dataset sent to it');
 	$mark = $s->last_log_id;
 	$fake->fault({ service => 'pinecone_data', match => { path => '^/vectors/upsert$' }, times => 1, action => $gone });
 	insert('pc fixed host', 1, 'Phosphatidic acid', 3);
