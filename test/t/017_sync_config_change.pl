@@ -11,7 +11,8 @@
 #   amprenta.pinecone_index, pg_reload_conf(), amprenta_pinecone_sync() in
 #   quick succession let the worker claim the queued rows before the reload
 #   reached it, deliver them to the old index and record them as up to date,
-#   so the new index stayed empty;
+#   so the new index stayed empty (forced in (b2) by holding the worker
+#   inside its turn with a table lock: the race itself is rarely lost);
 # - a restart (of the worker, or of the server) with an unchanged
 #   configuration that queues, embeds or upserts anything;
 # - a new chunk size taken for a new configuration (it is not: vectors cut
@@ -48,7 +49,7 @@ my $fake = AmprentaFake->start(seed => {
 	openai => { api_keys => [ $KEY, $DIRECT ],
 		models => [ { id => $M1, dimension => 1536 }, { id => $M2, dimension => 3072 } ] },
 	pinecone => { api_keys => [$PC_KEY],
-		indexes => [ map { { name => $_, dimension => 384, metric => 'cosine' } } qw(old new newer) ] },
+		indexes => [ map { { name => $_, dimension => 384, metric => 'cosine' } } qw(old new newer newest) ] },
 	config => { log => { body_max => 2_000_000 } },
 });
 my $s = AmprentaSync->new('config_change', $fake, openai_key => $KEY, pinecone_key => $PC_KEY,
@@ -181,6 +182,38 @@ for my $index (qw(new newer))
 	is(sql(q{SELECT count(*) FROM amprenta.sync_outbox WHERE state = 'dead'}), '0', "index $index: no dead row");
 }
 
+# --- (b2) The same, with the reload reaching the worker inside its turn ----------
+# In (b) the postmaster usually passes the reload on before the commit of
+# amprenta_pinecone_sync() wakes the worker.  Here the worker is held inside
+# a turn, past the point where it processes a reload and before it claims:
+# a lock in SHARE mode on sync_capture stops the worker's move of captured
+# changes into the queue (a write), not its reads.  The reload and the sync
+# happen meanwhile; released, the worker claims the rows under the old
+# index (its worker_status().delivered counts them once), and its next turn
+# must queue them all again for the new one (counted a second time).
+{
+	my $pid = $s->status('pid');
+	my $delivered = $s->status('delivered');
+	my $holder = $node->background_psql('postgres');
+	$holder->query_safe('BEGIN');
+	$holder->query_safe('LOCK TABLE amprenta.sync_capture IN SHARE MODE');
+	ok($s->poll("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $pid"),
+		'held: the worker waits inside its turn');
+	sql("ALTER SYSTEM SET amprenta.pinecone_index = 'newest'");
+	sql('SELECT pg_reload_conf()');
+	# A new session sees the new value once the postmaster reloaded and
+	# signalled its children, the held worker too.
+	ok($s->poll("SELECT current_setting('amprenta.pinecone_index') = 'newest'"), 'held: the reload is done');
+	is(sql('SELECT amprenta.amprenta_pinecone_sync()'), $entities, 'held: every entity queued');
+	$holder->query_safe('COMMIT');
+	$holder->quit;
+	resynced('reload inside a turn', fingerprint($M2, 'newest'));
+	index_matches('reload inside a turn', 'newest', $M2);
+	is($s->status('delivered') - $delivered, 2 * $entities,
+		'the rows went to the old index first, then every entity again to the new one');
+	is($s->status('pid'), $pid, 'the same worker process');
+}
+
 # --- (c) A restart with an unchanged configuration queues nothing ---------------
 for my $how ('the worker is terminated', 'the server restarts')
 {
@@ -225,7 +258,7 @@ for my $how ('the worker is terminated', 'the server restarts')
 	is(sql(q{SELECT max(octet_length(c.content)) <= 600 FROM amprenta.chunks c
 		JOIN amprenta.datasets d ON d.id = c.entity_id WHERE d.name = 'dataset 6'}), 't',
 		'the changed dataset was cut at the new size');
-	index_matches('after a new chunk size', 'newer', $M2);
+	index_matches('after a new chunk size', 'newest', $M2);
 }
 
 $s->stop;
