@@ -410,28 +410,12 @@ store_create_dataset(const IngestOptions *opts, const char *default_name,
 							   "  file_format, notion_page_id, id) "
 							   "VALUES ($1, $2::amprenta.omics_type, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
 							   "RETURNING id",
-							   14, types, args, nulls, false, 1);
+							   14, types, args, nulls, false, 0);	/* no row limit: it would skip the
+																	 * statement triggers (sync capture) */
 	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "creating the dataset failed: %s", SPI_result_code_string(rc));
 	memcpy(id, DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
 		   sizeof(pg_uuid_t));
-
-	/*
-	 * Record the new dataset for sync explicitly: the capture trigger on
-	 * datasets is not seen to fire for this insert (made while ingestion
-	 * holds its own executor state open).  A second record of the same id
-	 * would coalesce anyway.
-	 */
-	{
-		Oid			qtypes[1] = {UUIDOID};
-		Datum		qargs[1];
-
-		qargs[0] = UUIDPGetDatum(id);
-		rc = SPI_execute_with_args("SELECT amprenta._sync_record('dataset', 'upsert', ARRAY[$1])",
-								   1, qtypes, qargs, NULL, false, 0);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "recording the dataset for sync failed: %s", SPI_result_code_string(rc));
-	}
 
 	if (opts->has_program)
 		link_dataset(id, &opts->program_id, "program", "programs", "program_datasets");

@@ -398,7 +398,8 @@ signature_store(const char *name, SigComponent *c, int n, const SigOptions *o,
 								   : "INSERT INTO amprenta.signatures (name, description, source, short_id, "
 								   "  biomarker_role, phenotype_axes, data_ownership, notion_page_id) "
 								   "SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE $9 IS NULL RETURNING id",
-								   9, argtypes, args, nulls, false, 1);
+								   9, argtypes, args, nulls, false, 0);	/* a row limit would skip the
+																		 * statement triggers */
 		spi_check(rc, exists ? SPI_OK_UPDATE_RETURNING : SPI_OK_INSERT_RETURNING, "storing the signature");
 		id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		memcpy(result, DatumGetUUIDP(id), sizeof(pg_uuid_t));

@@ -1033,22 +1033,6 @@ $$;
 COMMENT ON FUNCTION amprenta._sync_capture() IS
 	'Trigger function (statement level, transition tables): records the ids of changed entities in sync_capture, one row per statement and sink.';
 
--- Records changed entities for sync from C code (ingestion), with the
--- triggers' rights; a second record of an id still waiting is skipped.
-CREATE FUNCTION amprenta._sync_record(entity_type text, op text, ids uuid[]) RETURNS void
-	LANGUAGE sql VOLATILE SECURITY DEFINER
-	SET search_path = pg_catalog, amprenta AS
-$$
-	INSERT INTO amprenta.sync_capture (sink, op, entity_type, entity_ids)
-	SELECT s.sink, $2, $1, $3
-	  FROM amprenta._sync_sinks($1) AS s (sink)
-	 WHERE cardinality($3) > 0 AND amprenta._sync_begin()
-	   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture c
-						WHERE c.sink = s.sink AND c.entity_type = $1 AND c.op = $2 AND c.entity_ids @> $3)
-$$;
-COMMENT ON FUNCTION amprenta._sync_record(text, text, uuid[]) IS
-	'Internal: records entities changed outside the capture triggers (ingestion) in sync_capture.';
-
 -- A signature's document lists its components: changing them re-syncs it.
 CREATE FUNCTION amprenta._sync_capture_components() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
@@ -1864,8 +1848,7 @@ GRANT EXECUTE ON FUNCTION
 	amprenta.amprenta_notion_sync(text, uuid, integer),
 	amprenta.amprenta_pinecone_sync(text, uuid, integer),
 	amprenta._sync_begin(),
-	amprenta._sync_enqueue(text, text, uuid),
-	amprenta._sync_record(text, text, uuid[])
+	amprenta._sync_enqueue(text, text, uuid)
 	TO amprenta_writer;
 
 -- Admins configure and repair sync.
