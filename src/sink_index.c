@@ -10,8 +10,17 @@
  * instead of duplicating; the ids an entity no longer needs (it shrank, or
  * it was deleted) are deleted there too.  Unchanged content (same hash as
  * last delivered) costs nothing.
+ *
+ * An entity linked by its user to a Notion page (notion_page_id set on the
+ * row, not a page the Notion sink created) also gets that page's text:
+ * its blocks are read at delivery (GET /v1/blocks/{id}/children, through
+ * the Notion token bucket) and appended under "Notes from Notion".  The
+ * hash that decides "unchanged" covers that text, so an edit in Notion is
+ * embedded at the entity's next sync.
  */
 #include "postgres.h"
+
+#include <ctype.h>
 
 #include "json_compat.h"
 
@@ -19,14 +28,18 @@
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/resowner.h"
+#include "utils/timestamp.h"
 
 #include "chunk_text.h"
 #include "embed.h"
 #include "embed_payload.h"
 #include "http_class.h"
+#include "notion_text.h"
 #include "pinecone_payload.h"
 #include "sync_config.h"
 #include "sync_worker.h"
@@ -37,6 +50,10 @@
 #define EMBED_BATCH_TOKENS		100000
 /* Characters of chunk text kept in Pinecone metadata. */
 #define METADATA_TEXT_BYTES		2000
+/* Narrative of a linked Notion page: at most this many pages of 100 blocks, and bytes. */
+#define NARRATIVE_MAX_REQUESTS	50
+#define NARRATIVE_MAX_BYTES		(1024 * 1024)
+#define NARRATIVE_HEADING		"Notes from Notion"
 
 typedef struct IndexData
 {
@@ -44,6 +61,7 @@ typedef struct IndexData
 	char	  **text;			/* chunk texts */
 	float	   *vectors;		/* nchunks * dim */
 	bool		unchanged;		/* same content as delivered: nothing to do */
+	char	   *narrative;		/* text of the linked Notion page, or NULL */
 } IndexData;
 
 static char data_host[512];		/* Pinecone data-plane URL, once looked up */
@@ -62,16 +80,10 @@ index_batch_limit(SyncContext *ctx)
 	return amprenta_batch_size;
 }
 
-static void effective_hash(SyncItem *it);
-
-/* Runs in the claim transaction (SHA-256 needs a resource owner). */
 static void
 index_prepare(SyncContext *ctx, SyncItem *items, int n)
 {
 	outbox_read_documents(SYNC_SINK_PINECONE, items, n);
-	for (int i = 0; i < n; i++)
-		if (!items[i].is_delete && items[i].exists)
-			effective_hash(&items[i]);
 }
 
 static bool
@@ -116,11 +128,12 @@ index_config_fingerprint(char *buf, size_t size)
 }
 
 /*
- * What the index holds depends on the text, on where and how it was
- * embedded (index_config_fingerprint) and on the chunk size.
+ * What the index holds depends on the text (the document and the narrative
+ * of a linked Notion page), on where and how it was embedded
+ * (index_config_fingerprint) and on the chunk size.
  */
 static void
-effective_hash(SyncItem *it)
+effective_hash(SyncItem *it, const char *narrative)
 {
 	pg_cryptohash_ctx *c = pg_cryptohash_create(PG_SHA256);
 	char		config[SYNC_CONFIG_FINGERPRINT_LEN + 16];
@@ -133,10 +146,210 @@ effective_hash(SyncItem *it)
 	if (c == NULL || pg_cryptohash_init(c) < 0 ||
 		pg_cryptohash_update(c, it->content_hash, 32) < 0 ||
 		pg_cryptohash_update(c, (const uint8 *) config, strlen(config)) < 0 ||
+		(narrative != NULL &&
+		 (pg_cryptohash_update(c, (const uint8 *) "\001", 1) < 0 ||
+		  pg_cryptohash_update(c, (const uint8 *) narrative, strlen(narrative)) < 0)) ||
 		pg_cryptohash_final(c, out, sizeof(out)) < 0)
 		elog(ERROR, "could not compute SHA-256");
 	pg_cryptohash_free(c);
 	memcpy(it->content_hash, out, 32);
+}
+
+/*
+ * The effective hashes of a batch, computed during delivery (after the
+ * narratives were read), with no transaction open: SHA-256 contexts are
+ * tracked by a resource owner, so the worker keeps one for this.
+ */
+static void
+effective_hashes(SyncItem *items, int n)
+{
+	static ResourceOwner hash_owner = NULL;
+	ResourceOwner save = CurrentResourceOwner;
+
+	if (hash_owner == NULL)
+		hash_owner = ResourceOwnerCreate(NULL, "amprenta index hashing");
+	CurrentResourceOwner = hash_owner;
+	PG_TRY();
+	{
+		for (int i = 0; i < n; i++)
+		{
+			SyncItem   *it = &items[i];
+
+			if (!it->is_delete && it->exists && it->outcome == ITEM_PENDING)
+				effective_hash(it, ((IndexData *) it->sink_data)->narrative);
+		}
+	}
+	PG_FINALLY();
+	{
+		CurrentResourceOwner = save;
+	}
+	PG_END_TRY();
+}
+
+/* A Notion id or cursor we put in a URL: hex digits and dashes only. */
+static bool
+notion_id_ok(const char *s)
+{
+	if (s == NULL || s[0] == '\0' || strlen(s) > 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isxdigit((unsigned char) *p) && *p != '-')
+			return false;
+	return true;
+}
+
+/* Whether the item is an entity whose user linked a Notion page to it. */
+static bool
+wants_narrative(SyncItem *it)
+{
+	return !it->is_delete && it->exists && it->outcome == ITEM_PENDING &&
+		it->user_page_id != NULL && !it->page_is_ours;
+}
+
+typedef enum NarrativeResult
+{
+	NARRATIVE_READ,				/* d->narrative set (NULL when the page has no text) */
+	NARRATIVE_NONE,				/* the page cannot be read: none, delivery goes on */
+	NARRATIVE_AUTH,				/* the token was refused: none, for the rest of the round too */
+	NARRATIVE_FAILED			/* transient: the item's outcome is set */
+} NarrativeResult;
+
+/*
+ * Read the text of the page the user linked to the item: its blocks, page
+ * by page (100 each), through the Notion sink's token bucket, so the index
+ * and the Notion sink together keep amprenta.notion_max_rps.  Blocks nested
+ * in other blocks are not read (their text is one request per parent away).
+ */
+static NarrativeResult
+read_narrative(SyncContext *ctx, SyncItem *it, const char *token)
+{
+	IndexData  *d = it->sink_data;
+	StringInfoData text;
+	char		cursor[NOTION_CURSOR_MAX] = "";
+	char		auth[4200];
+	char		version[64];
+	const char *headers[3];
+
+	if (!notion_id_ok(it->user_page_id))
+	{
+		ereport(LOG,
+				(errmsg("amprenta sync: notion_page_id of %s %s is not a Notion id; no narrative indexed",
+						it->entity_type, it->entity_id_str)));
+		return NARRATIVE_NONE;
+	}
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	snprintf(version, sizeof(version), "Notion-Version: %s", amprenta_notion_version);
+	headers[0] = auth;
+	headers[1] = version;
+	headers[2] = NULL;
+	initStringInfo(&text);
+
+	for (int page = 0; page < NARRATIVE_MAX_REQUESTS; page++)
+	{
+		HttpRequest req;
+		char		url[1024];
+		char		next[NOTION_CURSOR_MAX];
+		char	   *part;
+		int			rc;
+
+		snprintf(url, sizeof(url), "%s/v1/blocks/%s/children?page_size=100%s%s",
+				 amprenta_notion_api_url, it->user_page_id,
+				 cursor[0] ? "&start_cursor=" : "", cursor);
+		memset(&req, 0, sizeof(req));
+		req.method = "GET";
+		req.url = url;
+		req.headers = headers;
+		rc = sync_http(ctx, SYNC_SINK_NOTION, &req, 1);
+		req.headers = NULL;
+		if (rc < 0 || req.status == 0 ||
+			(req.status >= 300 && (http_classify(req.status) == HTTP_OUTCOME_RETRY ||
+								   http_classify(req.status) == HTTP_OUTCOME_THROTTLED)))
+		{
+			sync_item_fail(ctx, SYNC_SINK_NOTION, it, &req, "reading the linked Notion page");
+			http_request_clear(&req);
+			/* Notion asked us to wait: the index waits with the Notion sink. */
+			if (it->outcome == ITEM_THROTTLED)
+			{
+				int64		ms = (ctx->paused_until[SYNC_SINK_NOTION] - GetCurrentTimestamp()) / 1000;
+
+				sync_pause_sink(ctx, SYNC_SINK_PINECONE, Max(ms, 1), it->error);
+			}
+			return NARRATIVE_FAILED;
+		}
+		if (req.status < 200 || req.status >= 300)
+		{
+			NarrativeResult r = http_classify(req.status) == HTTP_OUTCOME_AUTH && req.status == 401 ?
+				NARRATIVE_AUTH : NARRATIVE_NONE;
+
+			ereport(LOG,
+					(errmsg("amprenta sync: Notion page %s linked to %s %s answered HTTP %ld; no narrative indexed",
+							it->user_page_id, it->entity_type, it->entity_id_str, req.status)));
+			http_request_clear(&req);
+			return r;
+		}
+		part = notion_children_text(req.response, req.response_len, next, sizeof(next), NULL);
+		http_request_clear(&req);
+		if (part == NULL)
+		{
+			it->outcome = ITEM_RETRY;
+			strlcpy(it->error, "reading the linked Notion page: unreadable answer", sizeof(it->error));
+			return NARRATIVE_FAILED;
+		}
+		if (part[0])
+		{
+			if (text.len > 0)
+				appendStringInfoChar(&text, '\n');
+			appendBinaryStringInfo(&text, part, (int) Min(strlen(part), (size_t) NARRATIVE_MAX_BYTES));
+		}
+		free(part);
+		if (!notion_id_ok(next) || text.len >= NARRATIVE_MAX_BYTES)
+			break;
+		strlcpy(cursor, next, sizeof(cursor));
+	}
+	d->narrative = text.len > 0 ? text.data : NULL;
+	return NARRATIVE_READ;
+}
+
+/*
+ * The narratives of a batch.  Without a Notion token (or with
+ * amprenta.notion_narrative off) none is read and nothing fails.
+ */
+static void
+read_narratives(SyncContext *ctx, SyncItem *items, int n)
+{
+	char	   *token = NULL;
+	bool		any = false;
+
+	if (!amprenta_notion_narrative || amprenta_notion_token_file == NULL ||
+		amprenta_notion_token_file[0] == '\0')
+		return;
+	for (int i = 0; i < n && !any; i++)
+		any = wants_narrative(&items[i]);
+	if (!any)
+		return;
+	token = sync_read_secret(amprenta_notion_token_file, "amprenta.notion_token_file");
+	if (token == NULL)
+		return;
+
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		NarrativeResult r;
+
+		if (!wants_narrative(it))
+			continue;
+		if (ctx->paused_until[SYNC_SINK_PINECONE] > GetCurrentTimestamp())
+		{
+			/* Paused by an earlier narrative of this round: wait, free. */
+			it->outcome = ITEM_THROTTLED;
+			strlcpy(it->error, ctx->pause_reason[SYNC_SINK_PINECONE], sizeof(it->error));
+			continue;
+		}
+		r = read_narrative(ctx, it, token);
+		CHECK_FOR_INTERRUPTS();
+		if (r == NARRATIVE_AUTH)
+			break;
+	}
 }
 
 /* Cut every changed entity's text into chunks. */
@@ -148,14 +361,13 @@ cut_chunks(SyncItem *items, int n)
 	for (int i = 0; i < n; i++)
 	{
 		SyncItem   *it = &items[i];
-		IndexData  *d = palloc0(sizeof(IndexData));
+		IndexData  *d = it->sink_data;
 		const char *body;
 		size_t		len,
 					need;
 		TextChunk  *cuts;
 
-		it->sink_data = d;
-		if (it->is_delete || !it->exists)
+		if (it->is_delete || !it->exists || it->outcome != ITEM_PENDING)
 			continue;
 		if (it->has_ref_hash && memcmp(it->ref_hash, it->content_hash, 32) == 0)
 		{
@@ -163,6 +375,9 @@ cut_chunks(SyncItem *items, int n)
 			continue;
 		}
 		body = it->body ? it->body : "";
+		if (d->narrative)
+			body = psprintf("%s%s" NARRATIVE_HEADING "\n\n%s", body, body[0] ? "\n\n" : "",
+							d->narrative);
 		len = strlen(body);
 		need = chunk_text(body, len, (size_t) amprenta_chunk_size, NULL, 0);
 		if (need == 0)
@@ -632,8 +847,14 @@ pinecone_delete_surplus(SyncContext *ctx, const char *key, SyncItem *items, int 
 static void
 index_deliver(SyncContext *ctx, SyncItem *items, int n)
 {
-	int			total = cut_chunks(items, n);
+	int			total;
 	int			dim = amprenta_embedding_dimension;
+
+	for (int i = 0; i < n; i++)
+		items[i].sink_data = palloc0(sizeof(IndexData));
+	read_narratives(ctx, items, n);
+	effective_hashes(items, n);
+	total = cut_chunks(items, n);
 
 	/* Embed. */
 	if (total > 0)

@@ -45,6 +45,7 @@ extern char *amprenta_notion_api_url;
 extern char *amprenta_notion_version;
 extern char *amprenta_notion_token_file;
 extern double amprenta_notion_max_rps;
+extern bool amprenta_notion_narrative;
 extern char *amprenta_pinecone_api_url;
 extern char *amprenta_pinecone_index;
 extern char *amprenta_pinecone_host;

@@ -30,6 +30,7 @@ char	   *amprenta_notion_api_url = NULL;
 char	   *amprenta_notion_version = NULL;
 char	   *amprenta_notion_token_file = NULL;
 double		amprenta_notion_max_rps = 3.0;
+bool		amprenta_notion_narrative = true;
 char	   *amprenta_pinecone_api_url = NULL;
 char	   *amprenta_pinecone_index = NULL;
 char	   *amprenta_pinecone_host = NULL;
@@ -181,6 +182,13 @@ sync_define_gucs(void)
 							 "Average Notion requests per second a worker sends (token bucket).",
 							 "Notion allows an average of three requests per second per integration.",
 							 &amprenta_notion_max_rps, 3.0, 0.01, 1000.0, PGC_SIGHUP, 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("amprenta.notion_narrative",
+							 "Whether the semantic index adds the text of the Notion page a user linked to an entity.",
+							 "Read when the entity is synced to the index: one Notion request per 100 blocks, "
+							 "within amprenta.notion_max_rps. Needs amprenta.notion_token_file.",
+							 &amprenta_notion_narrative, true, PGC_SIGHUP, 0,
 							 NULL, NULL, NULL);
 
 	DefineCustomStringVariable("amprenta.pinecone_api_url",

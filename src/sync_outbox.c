@@ -129,7 +129,10 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 				  "       r.external_id, r.content_sha256, coalesce(r.chunk_count, 0), d.title IS NOT NULL,"
 				  "       coalesce(r.owned, true),"
 				  "       sha256(convert_to(coalesce(d.title, '') || chr(1) || coalesce(d.body, '') || chr(1)"
-				  "              || coalesce(d.properties::text, ''), 'UTF8'))"
+				  "              || coalesce(d.properties::text, ''), 'UTF8')),"
+				  "       EXISTS (SELECT 1 FROM amprenta.sync_refs n WHERE n.sink = 'notion'"
+				  "                  AND n.entity_type = i.entity_type AND n.entity_id = i.entity_id"
+				  "                  AND n.owned AND n.external_id = d.notion_page_id)"
 				  "  FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS i (entity_type, entity_id, ord)"
 				  "  LEFT JOIN LATERAL amprenta._sync_document(i.entity_type, i.entity_id) d ON true"
 				  "  LEFT JOIN amprenta.sync_refs r ON r.sink = $3 AND r.entity_type = i.entity_type"
@@ -186,6 +189,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 
 			memcpy(it->content_hash, VARDATA_ANY(b), Min(32, VARSIZE_ANY_EXHDR(b)));
 		}
+		it->page_is_ours = DatumGetBool(SPI_getbinval(tup, desc, 12, &isnull));
 		MemoryContextSwitchTo(old);
 	}
 }

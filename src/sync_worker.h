@@ -39,6 +39,7 @@ typedef struct SyncItem
 	char	   *body;
 	char	   *properties;		/* JSON text of the row */
 	char	   *user_page_id;	/* notion_page_id set on the row */
+	bool		page_is_ours;	/* ... and the Notion sink created that page */
 	char	   *ref_external_id;	/* sync_refs */
 	bool		has_ref_hash;
 	uint8		ref_hash[32];
