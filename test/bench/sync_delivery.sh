@@ -16,6 +16,10 @@
 #
 # Run by tools/run-bench.sh with PGHOST, PGPORT, PGUSER, PG_BINDIR and
 # AMPRENTA_BENCH_DIR set; the cluster has amprenta preloaded.
+#
+# AMPRENTA_BENCH_SKIP_NOTION=1 leaves out the Notion part (about 200 s of
+# waiting on the rate limit) while working on the Pinecone figures; its row
+# is then missing from the output.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 dir=$AMPRENTA_BENCH_DIR
@@ -63,6 +67,9 @@ SQL
 until [ "$("${psql[@]}" -c "SELECT count(*) FROM amprenta.amprenta_worker_status() WHERE state = 'running'")" = 1 ]; do sleep 0.2; done
 
 # --- Notion ---------------------------------------------------------------
+if [ "${AMPRENTA_BENCH_SKIP_NOTION:-0}" = 1 ]; then
+	echo "sync_delivery: Notion part skipped (AMPRENTA_BENCH_SKIP_NOTION=1)" >&2
+else
 "${psql[@]}" >/dev/null <<'SQL'
 SET amprenta.sync_enabled = off;
 INSERT INTO amprenta.notion_targets (entity_type, database_id, data_source_id)
@@ -83,6 +90,7 @@ minimum = req / 3.0
 print("| sync to Notion: %d pages at 3 requests/s, %d requests, %d answered 429 (target ≤ 1.15×, no 429) "
       "| rate-limit minimum %.1f s | %.1f s | %.2f× |" % (pages, req, lim, minimum, t1 - t0, (t1 - t0) / minimum))
 PY
+fi
 
 # --- Pinecone ---------------------------------------------------------------
 "${psql[@]}" >/dev/null <<'SQL'
