@@ -620,8 +620,10 @@ CREATE TABLE amprenta.sync_outbox (
 -- One pending row per entity and sink: repeated changes coalesce.
 CREATE UNIQUE INDEX sync_outbox_pending_key
 	ON amprenta.sync_outbox (sink, entity_type, entity_id) WHERE state = 'pending';
+-- The claim's order: with id in the key a claim reads its batch off the
+-- index and stops, instead of sorting every due row first.
 CREATE INDEX sync_outbox_due
-	ON amprenta.sync_outbox (sink, next_attempt_at) WHERE state = 'pending';
+	ON amprenta.sync_outbox (sink, next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX sync_outbox_leases
 	ON amprenta.sync_outbox (lease_until) WHERE state = 'inflight';
 -- "Is a row of this entity leased?" (the claim skips such entities): a probe
@@ -1384,7 +1386,12 @@ COMMENT ON FUNCTION amprenta._sync_expand(integer) IS
 -- the queue instead): lease up to batch due rows of a sink, committed at
 -- once by the caller.  SKIP LOCKED keeps concurrent claimers apart; an
 -- entity whose earlier row is still leased waits, so its changes arrive in
--- order.
+-- order.  That probe is kept a per-row lookup (OFFSET 0 stops the planner
+-- from turning it into a join): as a join, planned while the queue looked
+-- empty, it read every inflight index entry per candidate, and the entries
+-- of rows delivered meanwhile stay there while any snapshot older than
+-- the delivery lives (a session waiting in amprenta_pinecone_sync() holds
+-- one): claims grew to seconds each over a long drain.
 CREATE FUNCTION amprenta._sync_claim(sink text, batch integer, lease_seconds integer)
 	RETURNS TABLE (id bigint, op text, entity_type text, entity_id uuid, attempts integer)
 	LANGUAGE sql VOLATILE
@@ -1395,7 +1402,8 @@ $$
 		 WHERE o.sink = $1 AND o.state = 'pending' AND o.next_attempt_at <= now()
 		   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox i
 							WHERE i.state = 'inflight' AND i.sink = o.sink
-							  AND i.entity_type = o.entity_type AND i.entity_id = o.entity_id)
+							  AND i.entity_type = o.entity_type AND i.entity_id = o.entity_id
+							OFFSET 0)
 		 ORDER BY o.next_attempt_at, o.id
 		 LIMIT $2
 		   FOR UPDATE SKIP LOCKED)
