@@ -2,61 +2,201 @@
  * pinecone_payload.c - the upsert builder, the delete body and the
  * response parsers of Pinecone's data plane (see pinecone_payload.h).
  *
- * The upsert body is one json-c object, {"vectors":[...],"namespace":ns},
- * with the vectors appended as they come.  Its serialized size is known
- * without serializing it again: with PJ_FLAGS json-c writes an array as
- * "[" elements joined by "," "]", so adding an element adds exactly the
- * element's own serialized length, plus one comma after the first.  Each
- * vector is serialized once, when it is added; the unit tests check the
- * sum against the real body.
+ * The upsert body, {"vectors":[...],"namespace":ns}, is kept as text: the
+ * vectors' JSON joined by commas, each written once when it is added (its
+ * id and metadata through json-c, its values by format_float below), and
+ * the fixed parts around them added by pc_upsert_body().  So the body's
+ * length is known exactly at every add (the unit tests check it against
+ * the real body), and a batch costs its bytes, not a json-c object per
+ * number.
  */
 #include "pinecone_payload.h"
 
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "payload_json.h"
 
+#define BODY_HEAD	"{\"vectors\":["
+#define BODY_MID	"],\"namespace\":"
+
 struct PcUpsert
 {
-	json_object *body;			/* {"vectors":[...],"namespace":ns} */
-	json_object *vectors;		/* borrowed from body */
+	char	   *ns;				/* the namespace as a JSON string */
+	char	   *vectors;		/* the vectors' JSON, joined by "," */
+	size_t		len;			/* ... its length */
+	size_t		cap;			/* ... and allocation */
 	int			count;
-	size_t		bytes;			/* serialized length of body */
+	size_t		bytes;			/* length of the whole body */
 };
 
+/* Powers of ten as doubles, correctly rounded (decimal literals). */
+static const double pow10_table[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+	1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27,
+	1e28, 1e29, 1e30, 1e31, 1e32, 1e33, 1e34, 1e35, 1e36, 1e37, 1e38, 1e39, 1e40,
+	1e41, 1e42, 1e43, 1e44, 1e45, 1e46, 1e47, 1e48, 1e49, 1e50, 1e51, 1e52, 1e53,
+	1e54, 1e55, 1e56, 1e57, 1e58, 1e59, 1e60
+};
+
+/* d * 10^k, |k| <= 60 */
+static double
+scale10(double d, int k)
+{
+	return k >= 0 ? d * pow10_table[k] : d / pow10_table[-k];
+}
+
 /*
- * Every value is printed with this format: nine significant digits read
- * back as the same float, and json-c's double serializer takes it as its
- * user data (never freed: it is a literal).
+ * A finite float as printf's "%.9g" writes it: nine significant digits,
+ * trailing zeros dropped, exponent form below 1e-4 and from 1e9.  Nine
+ * digits always read back as the same float.  The digits come from one
+ * multiplication by a power of ten in double precision instead of
+ * printf's exact conversion: its error (well under 1e-15 relative) can
+ * move the ninth digit by one in a rare tie, and a ninth digit one off
+ * (at most 1.5e-8 relative away) still lies within half a float's spacing
+ * (at least 2.98e-8 relative), so the value still reads back exactly.
+ * A number that would print without '.' or exponent gets ".0", as json-c
+ * writes doubles.  Returns the length written to out (at least 24 bytes).
  */
-static char float_format[] = "%.9g";
+static int
+format_float(float f, char *out)
+{
+	double		d = (double) f;
+	char	   *p = out;
+	char		digits[9];
+	int			e,
+				nd;
+	uint64_t	m;
+
+	if (signbit(d))
+	{
+		*p++ = '-';
+		d = -d;
+	}
+	if (d == 0.0)
+	{
+		memcpy(p, "0.0", 4);
+		return (int) (p - out) + 3;
+	}
+	e = (int) floor(log10(d));
+	m = (uint64_t) llround(scale10(d, 8 - e));
+	if (m >= UINT64_C(1000000000))
+	{
+		e++;
+		m = (uint64_t) llround(scale10(d, 8 - e));
+	}
+	else if (m < UINT64_C(100000000))
+	{
+		e--;
+		m = (uint64_t) llround(scale10(d, 8 - e));
+	}
+	if (m >= UINT64_C(1000000000))
+	{
+		/* 9.999999996... rounded up to ten digits */
+		m /= 10;
+		e++;
+	}
+	for (int i = 8; i >= 0; i--)
+	{
+		digits[i] = (char) ('0' + (int) (m % 10));
+		m /= 10;
+	}
+	nd = 9;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (e < -4 || e >= 9)
+	{
+		int			ae = e < 0 ? -e : e;
+
+		*p++ = digits[0];
+		if (nd > 1)
+		{
+			*p++ = '.';
+			memcpy(p, digits + 1, nd - 1);
+			p += nd - 1;
+		}
+		*p++ = 'e';
+		*p++ = e < 0 ? '-' : '+';
+		if (ae >= 10)
+			*p++ = (char) ('0' + ae / 10);
+		else
+			*p++ = '0';
+		*p++ = (char) ('0' + ae % 10);
+	}
+	else if (e >= 0)
+	{
+		for (int i = 0; i <= e; i++)
+			*p++ = i < nd ? digits[i] : '0';
+		if (nd > e + 1)
+		{
+			*p++ = '.';
+			memcpy(p, digits + e + 1, nd - e - 1);
+			p += nd - e - 1;
+		}
+	}
+	else
+	{
+		*p++ = '0';
+		*p++ = '.';
+		for (int i = -1; i > e; i--)
+			*p++ = '0';
+		memcpy(p, digits, nd);
+		p += nd;
+	}
+	/* Like json-c: a number without '.' or exponent gets ".0" (so -0 stays -0). */
+	if (memchr(out, '.', p - out) == NULL && memchr(out, 'e', p - out) == NULL)
+	{
+		*p++ = '.';
+		*p++ = '0';
+	}
+	*p = '\0';
+	return (int) (p - out);
+}
+
+/* Append s[0..n) to the vectors text; false on allocation failure. */
+static bool
+text_add(PcUpsert *u, const char *s, size_t n)
+{
+	if (u->len + n + 1 > u->cap)
+	{
+		size_t		cap = u->cap ? u->cap : 65536;
+		char	   *p;
+
+		while (cap < u->len + n + 1)
+			cap *= 2;
+		p = realloc(u->vectors, cap);
+		if (p == NULL)
+			return false;
+		u->vectors = p;
+		u->cap = cap;
+	}
+	memcpy(u->vectors + u->len, s, n);
+	u->len += n;
+	u->vectors[u->len] = '\0';
+	return true;
+}
 
 PcUpsert *
 pc_upsert_new(const char *namespace_)
 {
 	PcUpsert   *u = calloc(1, sizeof(PcUpsert));
+	json_object *ns;
 
 	if (u == NULL)
 		return NULL;
-	u->body = json_object_new_object();
-	u->vectors = json_object_new_array();
-	if (u->body == NULL || !pj_add(u->body, "vectors", u->vectors))
+	ns = pj_string(namespace_ ? namespace_ : "");
+	u->ns = ns ? pj_serialize(ns) : NULL;
+	json_object_put(ns);
+	if (u->ns == NULL)
 	{
-		if (u->body == NULL)
-			json_object_put(u->vectors);
-		json_object_put(u->body);
 		free(u);
 		return NULL;
 	}
-	if (!pj_add(u->body, "namespace", pj_string(namespace_ ? namespace_ : "")) ||
-		(u->bytes = pj_serialized_len(u->body)) == 0)
-	{
-		pc_upsert_free(u);
-		return NULL;
-	}
+	u->bytes = strlen(BODY_HEAD) + strlen(BODY_MID) + strlen(u->ns) + 1;
 	return u;
 }
 
@@ -75,7 +215,12 @@ pc_upsert_bytes(const PcUpsert *u)
 char *
 pc_upsert_body(PcUpsert *u)
 {
-	return u ? pj_serialize(u->body) : NULL;
+	char	   *body;
+
+	if (u == NULL || (body = malloc(u->bytes + 1)) == NULL)
+		return NULL;
+	snprintf(body, u->bytes + 1, "%s%s%s%s}", BODY_HEAD, u->len ? u->vectors : "", BODY_MID, u->ns);
+	return body;
 }
 
 void
@@ -83,7 +228,8 @@ pc_upsert_free(PcUpsert *u)
 {
 	if (u == NULL)
 		return;
-	json_object_put(u->body);
+	free(u->ns);
+	free(u->vectors);
 	free(u);
 }
 
@@ -294,47 +440,58 @@ valid_values(const float *values, int dim)
 	return nonzero;
 }
 
-static json_object *
-make_vector(const char *id, const float *values, int dim, json_object *md)
+/*
+ * Append {"id":...,"values":[...],"metadata":{...}} ("metadata" left out
+ * when empty), preceded by a comma unless it is the first vector.
+ * Returns the bytes added, 0 on allocation failure (the text is then cut
+ * back to where it was).
+ */
+static size_t
+append_vector(PcUpsert *u, const char *id, const float *values, int dim, json_object *md)
 {
-	json_object *vec = json_object_new_object();
-	json_object *arr = json_object_new_array_ext(dim);
+	size_t		start = u->len;
+	json_object *idj = pj_string(id);
+	char	   *idtext = idj ? pj_serialize(idj) : NULL;
+	char	   *mdtext = NULL;
+	bool		ok = idtext != NULL;
+	char		num[40];
 
-	if (vec == NULL || arr == NULL || !pj_add(vec, "id", pj_string(id)))
-		goto fail;
-	for (int i = 0; i < dim; i++)
+	json_object_put(idj);
+	if (ok && md != NULL && json_object_object_length(md) > 0)
+		ok = (mdtext = pj_serialize(md)) != NULL;
+	ok = ok && (u->count == 0 || text_add(u, ",", 1)) &&
+		text_add(u, "{\"id\":", 6) && text_add(u, idtext, strlen(idtext)) &&
+		text_add(u, ",\"values\":[", 11);
+	for (int i = 0; i < dim && ok; i++)
 	{
-		json_object *d = json_object_new_double((double) values[i]);
+		int			n = format_float(values[i], num + 1);
 
-		if (d == NULL)
-			goto fail;
-		json_object_set_serializer(d, json_object_double_to_json_string, float_format, NULL);
-		if (!pj_append(arr, d))
-			goto fail;
+		num[0] = ',';
+		ok = i == 0 ? text_add(u, num + 1, (size_t) n) : text_add(u, num, (size_t) n + 1);
 	}
-	if (!pj_add(vec, "values", arr))
+	ok = ok && text_add(u, "]", 1);
+	if (ok && mdtext)
+		ok = text_add(u, ",\"metadata\":", 12) && text_add(u, mdtext, strlen(mdtext));
+	ok = ok && text_add(u, "}", 1);
+	free(idtext);
+	free(mdtext);
+	if (!ok)
 	{
-		arr = NULL;
-		goto fail;
+		u->len = start;
+		if (u->vectors)
+			u->vectors[start] = '\0';
+		return 0;
 	}
-	arr = NULL;
-	if (md != NULL && json_object_object_length(md) > 0 &&
-		!pj_add(vec, "metadata", json_object_get(md)))
-		goto fail;
-	return vec;
-fail:
-	json_object_put(arr);
-	json_object_put(vec);
-	return NULL;
+	return u->len - start;
 }
 
 bool
 pc_upsert_add(PcUpsert *u, const char *id, const float *values, int dim,
 			  json_object *metadata)
 {
-	json_object *md = NULL,
-			   *vec;
-	size_t		add;
+	json_object *md = NULL;
+	size_t		start,
+				add;
 
 	if (u == NULL || u->count >= PC_MAX_VECTORS_PER_UPSERT || !valid_id(id) ||
 		!valid_values(values, dim) ||
@@ -353,18 +510,18 @@ pc_upsert_add(PcUpsert *u, const char *id, const float *values, int dim,
 			return false;
 		}
 	}
-	vec = make_vector(id, values, dim, md);
+	start = u->len;
+	add = append_vector(u, id, values, dim, md);
 	json_object_put(md);
-	if (vec == NULL)
+	if (add == 0)
 		return false;
-	add = pj_serialized_len(vec) + (u->count > 0 ? 1 : 0);
-	if (add <= 1 || u->bytes + add > PC_MAX_UPSERT_BYTES)
+	if (u->bytes + add > PC_MAX_UPSERT_BYTES)
 	{
-		json_object_put(vec);
+		/* It does not fit: the batch stays as it was. */
+		u->len = start;
+		u->vectors[start] = '\0';
 		return false;
 	}
-	if (!pj_append(u->vectors, vec))
-		return false;
 	u->count++;
 	u->bytes += add;
 	return true;

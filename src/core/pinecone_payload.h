@@ -21,9 +21,10 @@
  * limit.  When it is over, the longest strings are shortened at a
  * character boundary until it fits.
  *
- * Memory: the builder holds its body as json-c objects, about 100 bytes
- * per float value: a full 2 MB batch (1536 dimensions) takes about 16 MB
- * until pc_upsert_free().
+ * Memory: the builder holds its body as text, about the body's size (at
+ * most PC_MAX_UPSERT_BYTES and its allocation slack) until
+ * pc_upsert_free(); each vector's values are written once, when it is
+ * added.
  *
  * Strings that are not UTF-8 are sent with U+FFFD (payload_json.h).
  * Returned strings are malloc'd (the caller frees them).  Plain C, no
@@ -53,8 +54,8 @@ extern PcUpsert *pc_upsert_new(const char *namespace_);
 
 /*
  * Add a vector: id (1 to 512 characters), values[dim] (finite, not all
- * zero, 1 <= dim <= PC_MAX_DIM; sent as %.9g, which reads back as the
- * same float) and metadata (a json object or NULL; ownership taken in
+ * zero, 1 <= dim <= PC_MAX_DIM; sent with nine significant digits, as
+ * %.9g, which reads back as the same float) and metadata (a json object or NULL; ownership taken in
  * every case; cleaned and shortened as above).
  *
  * Returns false, the vector not added, when the batch already holds 1000

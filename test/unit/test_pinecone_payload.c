@@ -107,6 +107,50 @@ test_floats(void)
 	json_object_put(obj);
 	free(body);
 	pc_upsert_free(u);
+
+	/* Random bit patterns over the whole float range, every exponent. */
+	{
+		enum
+		{
+			RDIM = 1000, ROUNDS = 50
+		};
+		float	   *r = malloc(sizeof(float) * RDIM);
+		uint32_t	x = 2463534242u;
+		int			bad = 0;
+
+		for (int round = 0; round < ROUNDS; round++)
+		{
+			for (int i = 0; i < RDIM; i++)
+			{
+				do
+				{
+					x ^= x << 13;
+					x ^= x >> 17;
+					x ^= x << 5;
+					memcpy(&r[i], &x, sizeof(float));
+				} while (!isfinite(r[i]));
+			}
+			u = pc_upsert_new("");
+			if (!pc_upsert_add(u, "r", r, RDIM, NULL))
+				bad++;
+			body = pc_upsert_body(u);
+			obj = parse_body(body);
+			arr = path(json_object_array_get_idx(path(obj, "vectors", NULL, NULL), 0),
+					   "values", NULL, NULL);
+			for (int i = 0; i < RDIM; i++)
+			{
+				float		back = arr ? (float) json_object_get_double(json_object_array_get_idx(arr, (size_t) i)) : 0;
+
+				if (memcmp(&back, &r[i], sizeof(float)) != 0)
+					bad++;
+			}
+			json_object_put(obj);
+			free(body);
+			pc_upsert_free(u);
+		}
+		CHECK(bad == 0, "50,000 random floats read back bit for bit (%d did not)", bad);
+		free(r);
+	}
 }
 
 static void
