@@ -14,6 +14,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
 #include "sync_worker.h"
@@ -22,6 +23,7 @@ MemoryContext sync_round_context = NULL;
 
 /* Plans of the current call only (freed with the SPI connection). */
 static SPIPlanPtr claim_plan;
+static SPIPlanPtr docs_plan;
 static SPIPlanPtr read_plan;
 static SPIPlanPtr record_plan;
 static SPIPlanPtr refs_plan;
@@ -112,42 +114,122 @@ copy_text(HeapTuple tup, TupleDesc desc, int col)
 
 /*
  * The documents of the claimed entities and what the sink holds of them.
- * Runs in the claim transaction; what the delivery needs is copied into
- * the round's memory context, which outlives the transaction.
+ * Documents come from one _sync_documents call per entity type in the
+ * batch (set-based: a call per entity cost as much as embedding it), and
+ * are matched to the items here; then one statement reads sync_refs.  Both
+ * statements have one obvious plan (a function scan; a lookup by the full
+ * key of sync_refs per item), whatever the planner believes about tables
+ * that grow from nothing within minutes.  Runs in the claim transaction;
+ * what the delivery needs is copied into the round's memory context,
+ * which outlives the transaction.
  */
 void
 outbox_read_documents(int sink, SyncItem *items, int n)
 {
 	Oid			argtypes[3] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID};
+	Oid			doctypes[2] = {TEXTOID, UUIDARRAYOID};
 	Datum		args[3];
 	MemoryContext outer = sync_round_context;
+	bool	   *done = palloc0(sizeof(bool) * Max(n, 1));
+	HASHCTL		hctl;
+	HTAB	   *byid;
 
 	if (n == 0)
 		return;
+
+	/* Documents, per entity type. */
+	memset(&hctl, 0, sizeof(hctl));
+	hctl.keysize = sizeof(pg_uuid_t);
+	hctl.entrysize = sizeof(pg_uuid_t) + sizeof(int);
+	hctl.hcxt = CurrentMemoryContext;
+	prepare_batch(&docs_plan,
+				  "SELECT x.entity_id, x.title, x.body, x.properties::text, x.notion_page_id,"
+				  "       sha256(convert_to(coalesce(x.title, '') || chr(1) || coalesce(x.body, '') || chr(1)"
+				  "              || coalesce(x.properties::text, ''), 'UTF8'))"
+				  "  FROM amprenta._sync_documents($1, $2) x",
+				  2, doctypes);
+	for (int first = 0; first < n; first++)
+	{
+		const char *etype = items[first].entity_type;
+		Datum	   *ids = palloc(sizeof(Datum) * n);
+		int			k = 0;
+
+		if (done[first])
+			continue;
+		/* uuids are matched within one type: a table of their own */
+		byid = hash_create("amprenta sync documents", n, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		for (int i = first; i < n; i++)
+		{
+			bool		found;
+			char	   *e;
+
+			if (done[i] || strcmp(items[i].entity_type, etype) != 0)
+				continue;
+			done[i] = true;
+			e = hash_search(byid, &items[i].entity_id, HASH_ENTER, &found);
+			if (found)
+				continue;		/* one queue row per entity: not expected */
+			*(int *) (e + sizeof(pg_uuid_t)) = i;
+			ids[k++] = UUIDPGetDatum(&items[i].entity_id);
+		}
+		args[0] = CStringGetTextDatum(etype);
+		args[1] = PointerGetDatum(construct_array(ids, k, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+
+		/*
+		 * Not read-only: a snapshot taken now, after the claim.  The
+		 * transaction's first snapshot may predate the commit that queued
+		 * a claimed row, and would show the entity as it was before that
+		 * change.
+		 */
+		if (SPI_execute_plan(docs_plan, args, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "reading sync documents failed");
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			Datum		v = SPI_getbinval(tup, desc, 1, &isnull);
+			char	   *e;
+			SyncItem   *it;
+			MemoryContext old;
+
+			if (isnull || (e = hash_search(byid, DatumGetPointer(v), HASH_FIND, NULL)) == NULL)
+				continue;
+			it = &items[*(int *) (e + sizeof(pg_uuid_t))];
+			old = MemoryContextSwitchTo(outer);
+			it->exists = true;
+			it->title = copy_text(tup, desc, 2);
+			it->body = copy_text(tup, desc, 3);
+			it->properties = copy_text(tup, desc, 4);
+			it->user_page_id = copy_text(tup, desc, 5);
+			v = SPI_getbinval(tup, desc, 6, &isnull);
+			if (!isnull)
+			{
+				bytea	   *b = DatumGetByteaPP(v);
+
+				memcpy(it->content_hash, VARDATA_ANY(b), Min(32, VARSIZE_ANY_EXHDR(b)));
+			}
+			MemoryContextSwitchTo(old);
+		}
+		SPI_freetuptable(SPI_tuptable);
+		hash_destroy(byid);
+	}
+
+	/* What the sink holds; for the index, whether the Notion sink made the page. */
 	prepare_batch(&read_plan,
-				  "SELECT i.ord, d.title, d.body, d.properties::text, d.notion_page_id,"
-				  "       r.external_id, r.content_sha256, coalesce(r.chunk_count, 0), d.title IS NOT NULL,"
-				  "       coalesce(r.owned, true),"
-				  "       sha256(convert_to(coalesce(d.title, '') || chr(1) || coalesce(d.body, '') || chr(1)"
-				  "              || coalesce(d.properties::text, ''), 'UTF8')),"
-				  "       EXISTS (SELECT 1 FROM amprenta.sync_refs n WHERE n.sink = 'notion'"
-				  "                  AND n.entity_type = i.entity_type AND n.entity_id = i.entity_id"
-				  "                  AND n.owned AND n.external_id = d.notion_page_id)"
+				  "SELECT i.ord, r.external_id, r.content_sha256, coalesce(r.chunk_count, 0),"
+				  "       coalesce(r.owned, true), coalesce(n.external_id, '')"
 				  "  FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS i (entity_type, entity_id, ord)"
-				  "  LEFT JOIN LATERAL amprenta._sync_document(i.entity_type, i.entity_id) d ON true"
-				  "  LEFT JOIN amprenta.sync_refs r ON r.sink = $3 AND r.entity_type = i.entity_type"
-				  "       AND r.entity_id = i.entity_id",
+				  "  LEFT JOIN LATERAL (SELECT * FROM amprenta.sync_refs r WHERE r.sink = $3"
+				  "          AND r.entity_type = i.entity_type AND r.entity_id = i.entity_id OFFSET 0) r ON true"
+				  "  LEFT JOIN LATERAL (SELECT * FROM amprenta.sync_refs n WHERE n.sink = 'notion' AND n.owned"
+				  "          AND n.entity_type = i.entity_type AND n.entity_id = i.entity_id OFFSET 0) n ON true",
 				  3, argtypes);
 	args[0] = text_array(items, n, 0);
 	args[1] = text_array(items, n, 1);
 	args[2] = CStringGetTextDatum(sync_sink_name(sink));
-	/*
-	 * Not read-only: a snapshot taken now, after the claim.  The
-	 * transaction's first snapshot may predate the commit that queued a
-	 * claimed row, and would show the entity as it was before that change.
-	 */
 	if (SPI_execute_plan(read_plan, args, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading sync documents failed");
+		elog(ERROR, "reading sync_refs failed");
 
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -158,18 +240,14 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 		SyncItem   *it;
 		Datum		h;
 		MemoryContext old;
+		char	   *ours;
 
 		if (ord < 1 || ord > n)
 			continue;
 		it = &items[ord - 1];
 		old = MemoryContextSwitchTo(outer);
-		it->exists = DatumGetBool(SPI_getbinval(tup, desc, 9, &isnull));
-		it->title = copy_text(tup, desc, 2);
-		it->body = copy_text(tup, desc, 3);
-		it->properties = copy_text(tup, desc, 4);
-		it->user_page_id = copy_text(tup, desc, 5);
-		it->ref_external_id = copy_text(tup, desc, 6);
-		h = SPI_getbinval(tup, desc, 7, &isnull);
+		it->ref_external_id = copy_text(tup, desc, 2);
+		h = SPI_getbinval(tup, desc, 3, &isnull);
 		if (!isnull)
 		{
 			bytea	   *b = DatumGetByteaPP(h);
@@ -180,17 +258,12 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 				it->has_ref_hash = true;
 			}
 		}
-		it->ref_chunk_count = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
-		it->ref_owned = DatumGetBool(SPI_getbinval(tup, desc, 10, &isnull));
-		h = SPI_getbinval(tup, desc, 11, &isnull);
-		if (!isnull)
-		{
-			bytea	   *b = DatumGetByteaPP(h);
-
-			memcpy(it->content_hash, VARDATA_ANY(b), Min(32, VARSIZE_ANY_EXHDR(b)));
-		}
-		it->page_is_ours = DatumGetBool(SPI_getbinval(tup, desc, 12, &isnull));
+		it->ref_chunk_count = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		it->ref_owned = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
 		MemoryContextSwitchTo(old);
+		ours = SPI_getvalue(tup, desc, 6);
+		it->page_is_ours = it->user_page_id != NULL && ours != NULL &&
+			strcmp(ours, it->user_page_id) == 0;
 	}
 }
 

@@ -1104,17 +1104,23 @@ CREATE TRIGGER sync_delete AFTER DELETE ON amprenta.signature_components
 -- the semantic index, the blocks of a new Notion page), the row as JSON for
 -- Notion properties, and the page the user linked.  Built here, in SQL, so
 -- an administrator can read (and adapt) exactly what leaves the database.
-CREATE FUNCTION amprenta._sync_document(entity_type text, entity_id uuid,
-										OUT title text, OUT body text,
-										OUT properties jsonb, OUT notion_page_id text)
+-- Set-based: the worker asks once per entity type for a whole batch (a
+-- call per entity cost as much as embedding it); _sync_document below is
+-- the same for one entity.  Generic plans: each query's plan (index lookups
+-- by id) suits one id as well as hundreds, and planning these queries anew
+-- at every call cost more than running them for one entity.
+CREATE FUNCTION amprenta._sync_documents(entity_type text, entity_ids uuid[],
+										 OUT entity_id uuid, OUT title text, OUT body text,
+										 OUT properties jsonb, OUT notion_page_id text)
 	RETURNS SETOF record
-	LANGUAGE plpgsql STABLE ROWS 1
-	SET search_path = pg_catalog, amprenta AS
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, amprenta
+	SET plan_cache_mode = force_generic_plan AS
 $$
 BEGIN
 	IF entity_type = 'dataset' THEN
 		RETURN QUERY
-		SELECT d.name,
+		SELECT d.id, d.name,
 			   concat_ws(E'\n\n',
 				 concat_ws(E'\n',
 					'Dataset: ' || d.name,
@@ -1144,10 +1150,10 @@ BEGIN
 					JOIN amprenta.signatures g ON g.id = s.signature_id)),
 			   to_jsonb(d) - '{sample_names,file_sha256,external_ids}'::text[],
 			   d.notion_page_id
-		  FROM amprenta.datasets d WHERE d.id = entity_id;
+		  FROM amprenta.datasets d WHERE d.id = ANY (entity_ids);
 	ELSIF entity_type = 'signature' THEN
 		RETURN QUERY
-		SELECT g.name,
+		SELECT g.id, g.name,
 			   concat_ws(E'\n\n',
 				 concat_ws(E'\n',
 					'Signature: ' || g.name,
@@ -1170,10 +1176,10 @@ BEGIN
 				 || jsonb_build_object('components',
 						(SELECT count(*) FROM amprenta.signature_components c WHERE c.signature_id = g.id)),
 			   g.notion_page_id
-		  FROM amprenta.signatures g WHERE g.id = entity_id;
+		  FROM amprenta.signatures g WHERE g.id = ANY (entity_ids);
 	ELSIF entity_type = 'program' THEN
 		RETURN QUERY
-		SELECT p.name,
+		SELECT p.id, p.name,
 			   concat_ws(E'\n\n',
 				 concat_ws(E'\n', 'Program: ' || p.name,
 					'Disease: ' || nullif(array_to_string(p.disease, ', '), '')),
@@ -1186,10 +1192,10 @@ BEGIN
 				   WHERE pd.program_id = p.id)),
 			   to_jsonb(p) - '{external_ids}'::text[],
 			   p.notion_page_id
-		  FROM amprenta.programs p WHERE p.id = entity_id;
+		  FROM amprenta.programs p WHERE p.id = ANY (entity_ids);
 	ELSIF entity_type = 'experiment' THEN
 		RETURN QUERY
-		SELECT e.name,
+		SELECT e.id, e.name,
 			   concat_ws(E'\n\n',
 				 concat_ws(E'\n', 'Experiment: ' || e.name,
 					'Type: ' || e.type,
@@ -1205,22 +1211,34 @@ BEGIN
 				   WHERE ed.experiment_id = e.id)),
 			   to_jsonb(e) - '{external_ids}'::text[],
 			   e.notion_page_id
-		  FROM amprenta.experiments e WHERE e.id = entity_id;
+		  FROM amprenta.experiments e WHERE e.id = ANY (entity_ids);
 	ELSIF entity_type = 'feature' THEN
 		RETURN QUERY
-		SELECT f.normalized_name,
+		SELECT f.id, f.normalized_name,
 			   concat_ws(E'\n', 'Feature: ' || f.normalized_name,
 				  'Type: ' || f.feature_type::text,
 				  'Name as first seen: ' || f.name,
 				  'Aliases: ' || nullif(array_to_string(f.aliases, ', '), '')),
 			   to_jsonb(f),
 			   f.notion_page_id
-		  FROM amprenta.features f WHERE f.id = entity_id;
+		  FROM amprenta.features f WHERE f.id = ANY (entity_ids);
 	END IF;
 END
 $$;
+COMMENT ON FUNCTION amprenta._sync_documents(text, uuid[]) IS
+	'Internal: id, title, text body, row as JSON and linked Notion page of each listed entity of one type, as sent to Notion and embedded for search.';
+
+CREATE FUNCTION amprenta._sync_document(entity_type text, entity_id uuid,
+										OUT title text, OUT body text,
+										OUT properties jsonb, OUT notion_page_id text)
+	RETURNS SETOF record
+	LANGUAGE sql STABLE ROWS 1 AS
+$$
+	SELECT d.title, d.body, d.properties, d.notion_page_id
+	  FROM amprenta._sync_documents($1, ARRAY[$2]) d
+$$;
 COMMENT ON FUNCTION amprenta._sync_document(text, uuid) IS
-	'Internal: title, text body, row as JSON and linked Notion page of an entity, as sent to Notion and embedded for search.';
+	'Internal: title, text body, row as JSON and linked Notion page of an entity, as sent to Notion and embedded for search (_sync_documents for one entity).';
 
 -- Queue entities of one sink now (the body of amprenta_notion_sync and
 -- amprenta_pinecone_sync, also run by the worker for callers that wait).

@@ -141,15 +141,15 @@ is(scalar(@{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name = 'bad 
 	'delivered after the retry');
 
 # --- A document that cannot be built: that entity dies, the others go on ----
-sql(q{ALTER FUNCTION amprenta._sync_document(text, uuid) RENAME TO _sync_document_real});
-sql(q{CREATE FUNCTION amprenta._sync_document(entity_type text, entity_id uuid,
-		OUT title text, OUT body text, OUT properties jsonb, OUT notion_page_id text)
+sql(q{ALTER FUNCTION amprenta._sync_documents(text, uuid[]) RENAME TO _sync_documents_real});
+sql(q{CREATE FUNCTION amprenta._sync_documents(entity_type text, entity_ids uuid[],
+		OUT entity_id uuid, OUT title text, OUT body text, OUT properties jsonb, OUT notion_page_id text)
 	RETURNS SETOF record LANGUAGE plpgsql AS $$
 BEGIN
-	IF EXISTS (SELECT 1 FROM amprenta.datasets d WHERE d.id = entity_id AND d.name = 'poison') THEN
+	IF EXISTS (SELECT 1 FROM amprenta.datasets d WHERE d.id = ANY (entity_ids) AND d.name = 'poison') THEN
 		RAISE EXCEPTION 'cannot build this document';
 	END IF;
-	RETURN QUERY SELECT * FROM amprenta._sync_document_real(entity_type, entity_id);
+	RETURN QUERY SELECT * FROM amprenta._sync_documents_real(entity_type, entity_ids);
 END $$});
 sql(q{INSERT INTO amprenta.datasets (name, omics_type)
 	VALUES ('healthy 1', 'lipidomics'), ('poison', 'lipidomics'), ('healthy 2', 'lipidomics')});
@@ -161,8 +161,8 @@ is(scalar(grep { @{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name 
 		('healthy 1', 'healthy 2')), 2, 'the other entities of its batch were delivered');
 like(sql(q{SELECT last_error FROM amprenta.sync_errors WHERE entity_name = 'poison' LIMIT 1}),
 	qr/cannot build this document/, 'the error is kept for the poisoned entity');
-sql(q{DROP FUNCTION amprenta._sync_document(text, uuid)});
-sql(q{ALTER FUNCTION amprenta._sync_document_real(text, uuid) RENAME TO _sync_document});
+sql(q{DROP FUNCTION amprenta._sync_documents(text, uuid[])});
+sql(q{ALTER FUNCTION amprenta._sync_documents_real(text, uuid[]) RENAME TO _sync_documents});
 
 $node->stop;
 $fake->stop;
