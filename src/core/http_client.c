@@ -12,6 +12,7 @@
  *   request), else curl_multi_poll for at most poll_ms -> loop.
  */
 #include "http_client.h"
+#include "text_buf.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -38,12 +39,9 @@ typedef struct Slot
 	bool		added;			/* easy is in the multi handle */
 	HttpRequest *req;
 	struct curl_slist *headers;
-	char	   *buf;			/* response body so far, NUL-terminated */
-	size_t		len;
-	size_t		cap;
+	TextBuf		body;			/* response body so far (failed: out of memory) */
 	size_t		limit;			/* max_response_bytes */
 	bool		too_large;
-	bool		no_memory;
 	double		started;		/* now_ms() when the transfer started */
 	char		errbuf[CURL_ERROR_SIZE];
 } Slot;
@@ -114,30 +112,13 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	Slot	   *s = arg;
 	size_t		n = size * nmemb;
 
-	if (n > s->limit - s->len)
+	if (n > s->limit - s->body.len)
 	{
 		s->too_large = true;
 		return 0;				/* anything but n: CURLE_WRITE_ERROR */
 	}
-	if (s->len + n + 1 > s->cap)
-	{
-		size_t		need = s->len + n + 1;
-		size_t		cap = s->cap < 1024 ? 1024 : s->cap;
-		char	   *p;
-
-		while (cap < need)
-			cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-		if ((p = realloc(s->buf, cap)) == NULL)
-		{
-			s->no_memory = true;
-			return 0;
-		}
-		s->buf = p;
-		s->cap = cap;
-	}
-	memcpy(s->buf + s->len, data, n);
-	s->len += n;
-	s->buf[s->len] = '\0';
+	if (!text_buf_add(&s->body, data, n))
+		return 0;
 	return n;
 }
 
@@ -327,7 +308,7 @@ release_slot(HttpClient *c, Slot *s)
 		curl_multi_remove_handle(c->multi, s->easy);
 	curl_easy_cleanup(s->easy);
 	curl_slist_free_all(s->headers);
-	free(s->buf);
+	text_buf_free(&s->body);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -379,13 +360,14 @@ finish_transfer(HttpClient *c, Slot *s, CURLcode code)
 
 		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
 		r->status = status;
-		r->response = s->buf != NULL ? s->buf : calloc(1, 1);
-		r->response_len = s->len;
-		s->buf = NULL;
+		/* the body changes hands */
+		r->response = s->body.data != NULL ? s->body.data : calloc(1, 1);
+		r->response_len = s->body.len;
+		s->body.data = NULL;
 	}
 	else if (s->too_large)
 		mark_failed(r, code, "response too large");
-	else if (s->no_memory)
+	else if (s->body.failed)
 		mark_failed(r, code, "out of memory");
 	else
 		mark_failed(r, code, s->errbuf[0] != '\0' ? s->errbuf : curl_easy_strerror(code));

@@ -7,46 +7,7 @@
 
 #include "notion_text.h"
 #include "payload_json.h"
-
-typedef struct TextBuf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-	bool		ok;
-} TextBuf;
-
-static void
-tb_add(TextBuf *b, const char *s, size_t n)
-{
-	if (!b->ok || n == 0)
-		return;
-	if (b->len + n + 1 > b->cap)
-	{
-		size_t		cap = b->cap ? b->cap : 256;
-		char	   *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->data, cap);
-		if (p == NULL)
-		{
-			b->ok = false;
-			return;
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-static void
-tb_str(TextBuf *b, const char *s)
-{
-	tb_add(b, s, strlen(s));
-}
+#include "text_buf.h"
 
 /* Block types whose rich text we read, and the prefix of their line. */
 typedef struct BlockKind
@@ -90,7 +51,7 @@ rich_text(TextBuf *b, json_object *arr)
 		if (s == NULL && json_object_object_get_ex(item, "text", &text))
 			s = pj_member_string(text, "content", &n);
 		if (s != NULL)
-			tb_add(b, s, strnlen(s, n));
+			text_buf_add(b, s, strnlen(s, n));
 	}
 	return b->len > before;
 }
@@ -113,7 +74,7 @@ one_block(TextBuf *out, json_object *block)
 	json_object *data,
 			   *arr;
 	const BlockKind *kind = NULL;
-	TextBuf		line = {NULL, 0, 0, true};
+	TextBuf		line = TEXT_BUF_INIT;
 
 	if (block == NULL || !json_object_is_type(block, json_type_object))
 		return;
@@ -129,25 +90,25 @@ one_block(TextBuf *out, json_object *block)
 	if (!json_object_object_get_ex(data, "rich_text", &arr) &&
 		!json_object_object_get_ex(data, "text", &arr))
 		return;
-	if (!rich_text(&line, arr) || !line.ok || !has_content(line.data, line.len))
+	if (!rich_text(&line, arr) || line.failed || !has_content(line.data, line.len))
 	{
-		out->ok = out->ok && line.ok;
+		out->failed = out->failed || line.failed;
 		free(line.data);
 		return;
 	}
 	if (kind->heading && out->len > 0)
-		tb_str(out, "\n");
+		text_buf_str(out, "\n");
 	if (kind->prefix)
-		tb_str(out, kind->prefix);
+		text_buf_str(out, kind->prefix);
 	else
 	{
 		json_object *checked;
 
-		tb_str(out, json_object_object_get_ex(data, "checked", &checked) &&
+		text_buf_str(out, json_object_object_get_ex(data, "checked", &checked) &&
 			   json_object_get_boolean(checked) ? "[x] " : "[ ] ");
 	}
-	tb_add(out, line.data, line.len);
-	tb_str(out, "\n");
+	text_buf_add(out, line.data, line.len);
+	text_buf_str(out, "\n");
 	free(line.data);
 }
 
@@ -158,7 +119,7 @@ notion_children_text(const char *body, size_t len, char *next_cursor, size_t cur
 	json_object *obj,
 			   *results,
 			   *more;
-	TextBuf		out = {NULL, 0, 0, true};
+	TextBuf		out = TEXT_BUF_INIT;
 	size_t		count;
 
 	if (next_cursor && cursorsz > 0)
@@ -184,7 +145,7 @@ notion_children_text(const char *body, size_t len, char *next_cursor, size_t cur
 		}
 	}
 	count = json_object_array_length(results);
-	for (size_t i = 0; i < count && out.ok; i++)
+	for (size_t i = 0; i < count && !out.failed; i++)
 		one_block(&out, json_object_array_get_idx(results, i));
 	if (next_cursor && cursorsz > 0 &&
 		json_object_object_get_ex(obj, "has_more", &more) && json_object_get_boolean(more))
@@ -196,7 +157,7 @@ notion_children_text(const char *body, size_t len, char *next_cursor, size_t cur
 			pj_copy_exact(c, clen, next_cursor, cursorsz);
 	}
 	json_object_put(obj);
-	if (!out.ok)
+	if (out.failed)
 	{
 		free(out.data);
 		return NULL;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "payload_json.h"
+#include "text_buf.h"
 
 #define BODY_HEAD	"{\"vectors\":["
 #define BODY_MID	"],\"namespace\":"
@@ -27,9 +28,7 @@
 struct PcUpsert
 {
 	char	   *ns;				/* the namespace as a JSON string */
-	char	   *vectors;		/* the vectors' JSON, joined by "," */
-	size_t		len;			/* ... its length */
-	size_t		cap;			/* ... and allocation */
+	TextBuf		vec;			/* the vectors' JSON, joined by "," */
 	int			count;
 	size_t		bytes;			/* length of the whole body */
 };
@@ -157,29 +156,6 @@ format_float(float f, char *out)
 	return (int) (p - out);
 }
 
-/* Append s[0..n) to the vectors text; false on allocation failure. */
-static bool
-text_add(PcUpsert *u, const char *s, size_t n)
-{
-	if (u->len + n + 1 > u->cap)
-	{
-		size_t		cap = u->cap ? u->cap : 65536;
-		char	   *p;
-
-		while (cap < u->len + n + 1)
-			cap *= 2;
-		p = realloc(u->vectors, cap);
-		if (p == NULL)
-			return false;
-		u->vectors = p;
-		u->cap = cap;
-	}
-	memcpy(u->vectors + u->len, s, n);
-	u->len += n;
-	u->vectors[u->len] = '\0';
-	return true;
-}
-
 PcUpsert *
 pc_upsert_new(const char *namespace_)
 {
@@ -219,7 +195,7 @@ pc_upsert_body(PcUpsert *u)
 
 	if (u == NULL || (body = malloc(u->bytes + 1)) == NULL)
 		return NULL;
-	snprintf(body, u->bytes + 1, "%s%s%s%s}", BODY_HEAD, u->len ? u->vectors : "", BODY_MID, u->ns);
+	snprintf(body, u->bytes + 1, "%s%s%s%s}", BODY_HEAD, u->vec.len ? u->vec.data : "", BODY_MID, u->ns);
 	return body;
 }
 
@@ -229,7 +205,7 @@ pc_upsert_free(PcUpsert *u)
 	if (u == NULL)
 		return;
 	free(u->ns);
-	free(u->vectors);
+	text_buf_free(&u->vec);
 	free(u);
 }
 
@@ -449,7 +425,7 @@ valid_values(const float *values, int dim)
 static size_t
 append_vector(PcUpsert *u, const char *id, const float *values, int dim, json_object *md)
 {
-	size_t		start = u->len;
+	size_t		start = u->vec.len;
 	json_object *idj = pj_string(id);
 	char	   *idtext = idj ? pj_serialize(idj) : NULL;
 	char	   *mdtext = NULL;
@@ -459,30 +435,29 @@ append_vector(PcUpsert *u, const char *id, const float *values, int dim, json_ob
 	json_object_put(idj);
 	if (ok && md != NULL && json_object_object_length(md) > 0)
 		ok = (mdtext = pj_serialize(md)) != NULL;
-	ok = ok && (u->count == 0 || text_add(u, ",", 1)) &&
-		text_add(u, "{\"id\":", 6) && text_add(u, idtext, strlen(idtext)) &&
-		text_add(u, ",\"values\":[", 11);
+	ok = ok && (u->count == 0 || text_buf_add(&u->vec, ",", 1)) &&
+		text_buf_add(&u->vec, "{\"id\":", 6) && text_buf_add(&u->vec, idtext, strlen(idtext)) &&
+		text_buf_add(&u->vec, ",\"values\":[", 11);
 	for (int i = 0; i < dim && ok; i++)
 	{
 		int			n = format_float(values[i], num + 1);
 
 		num[0] = ',';
-		ok = i == 0 ? text_add(u, num + 1, (size_t) n) : text_add(u, num, (size_t) n + 1);
+		ok = i == 0 ? text_buf_add(&u->vec, num + 1, (size_t) n)
+			: text_buf_add(&u->vec, num, (size_t) n + 1);
 	}
-	ok = ok && text_add(u, "]", 1);
+	ok = ok && text_buf_add(&u->vec, "]", 1);
 	if (ok && mdtext)
-		ok = text_add(u, ",\"metadata\":", 12) && text_add(u, mdtext, strlen(mdtext));
-	ok = ok && text_add(u, "}", 1);
+		ok = text_buf_add(&u->vec, ",\"metadata\":", 12) && text_buf_add(&u->vec, mdtext, strlen(mdtext));
+	ok = ok && text_buf_add(&u->vec, "}", 1);
 	free(idtext);
 	free(mdtext);
 	if (!ok)
 	{
-		u->len = start;
-		if (u->vectors)
-			u->vectors[start] = '\0';
+		text_buf_truncate(&u->vec, start);
 		return 0;
 	}
-	return u->len - start;
+	return u->vec.len - start;
 }
 
 bool
@@ -510,7 +485,7 @@ pc_upsert_add(PcUpsert *u, const char *id, const float *values, int dim,
 			return false;
 		}
 	}
-	start = u->len;
+	start = u->vec.len;
 	add = append_vector(u, id, values, dim, md);
 	json_object_put(md);
 	if (add == 0)
@@ -518,8 +493,7 @@ pc_upsert_add(PcUpsert *u, const char *id, const float *values, int dim,
 	if (u->bytes + add > PC_MAX_UPSERT_BYTES)
 	{
 		/* It does not fit: the batch stays as it was. */
-		u->len = start;
-		u->vectors[start] = '\0';
+		text_buf_truncate(&u->vec, start);
 		return false;
 	}
 	u->count++;
