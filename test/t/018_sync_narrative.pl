@@ -16,13 +16,13 @@
 use strict;
 use warnings;
 use lib 'test/perl';
-use File::Spec;
 use HTTP::Tiny;
 use JSON::PP;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use AmprentaTest;
 use AmprentaFake;
+use AmprentaSync;
 
 my $TOKEN = 'ntn_test_token_0015';
 my $db = '15151515-1515-4515-8515-151515151515';
@@ -34,23 +34,9 @@ my $fake = AmprentaFake->start(seed => {
 	},
 });
 
-my $node = amprenta_node('narrative');
-my $dir = File::Spec->rel2abs($node->basedir);
-open my $t, '>', "$dir/notion.token" or die; print $t "$TOKEN\n"; close $t;
-$node->append_conf('postgresql.conf', join "\n",
-	"amprenta.databases = 'postgres'",
-	"amprenta.notion_api_url = '" . $fake->url('notion') . "'",
-	"amprenta.notion_token_file = '$dir/notion.token'",
-	"amprenta.notion_version = '2022-06-28'",
-	"amprenta.notion_max_rps = 50",
-	"amprenta.naptime = 1000",
-	"amprenta.retry_base_delay = 200",
-	"amprenta.retry_max_delay = 1000",
-	"");
-$node->restart;
-$node->safe_psql('postgres', 'CREATE EXTENSION amprenta');
-$node->safe_psql('postgres', qq{
-	INSERT INTO amprenta.notion_targets (entity_type, database_id) VALUES ('dataset', '$db')});
+my $sync = AmprentaSync->new('narrative', $fake, notion_token => $TOKEN,
+	conf => [ "amprenta.notion_version = '2022-06-28'" ], target => [ $db ]);
+my $node = $sync->node;
 
 sub sql { my ($s) = @_; return $node->safe_psql('postgres', $s); }
 
