@@ -64,6 +64,9 @@ typedef struct IndexData
 	char	   *narrative;		/* text of the linked Notion page, or NULL */
 } IndexData;
 
+static int	pinecone_call(SyncContext *ctx, HttpRequest *req, const char *method,
+						  const char *url, const char *key, const char *body);
+
 static char data_host[512];		/* Pinecone data-plane URL, once looked up */
 static char data_host_for[256];	/* ... for this index name ("" = ask again) */
 static int	data_host_failures;	/* data-plane requests in a row without an answer */
@@ -226,9 +229,6 @@ read_narrative(SyncContext *ctx, SyncItem *it, const char *token)
 	IndexData  *d = it->sink_data;
 	StringInfoData text;
 	char		cursor[NOTION_CURSOR_MAX] = "";
-	char		auth[4200];
-	char		version[64];
-	const char *headers[3];
 
 	if (!notion_id_ok(it->user_page_id))
 	{
@@ -237,11 +237,6 @@ read_narrative(SyncContext *ctx, SyncItem *it, const char *token)
 						it->entity_type, it->entity_id_str)));
 		return NARRATIVE_NONE;
 	}
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	snprintf(version, sizeof(version), "Notion-Version: %s", amprenta_notion_version);
-	headers[0] = auth;
-	headers[1] = version;
-	headers[2] = NULL;
 	initStringInfo(&text);
 
 	for (int page = 0; page < NARRATIVE_MAX_REQUESTS; page++)
@@ -255,12 +250,7 @@ read_narrative(SyncContext *ctx, SyncItem *it, const char *token)
 		snprintf(url, sizeof(url), "%s/v1/blocks/%s/children?page_size=100%s%s",
 				 amprenta_notion_api_url, it->user_page_id,
 				 cursor[0] ? "&start_cursor=" : "", cursor);
-		memset(&req, 0, sizeof(req));
-		req.method = "GET";
-		req.url = url;
-		req.headers = headers;
-		rc = sync_http(ctx, SYNC_SINK_NOTION, &req, 1);
-		req.headers = NULL;
+		rc = notion_call(ctx, &req, "GET", url, token, NULL);
 		if (rc < 0 || req.status == 0 ||
 			(req.status >= 300 && (http_classify(req.status) == HTTP_OUTCOME_RETRY ||
 								   http_classify(req.status) == HTTP_OUTCOME_THROTTLED)))
@@ -472,8 +462,6 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 					tokens = 0;
 		HttpRequest req;
 		char		url[1024];
-		char		auth[4200];
-		const char *headers[4];
 		char	   *body;
 		float	   *out;
 		char		err[256];
@@ -486,36 +474,30 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 		if (openai)
 		{
 			snprintf(url, sizeof(url), "%s/embeddings", amprenta_openai_api_url);
-			snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
 			body = openai_embed_body(amprenta_embedding_model, inputs + start, count,
 									 openai_model_takes_dimensions(amprenta_embedding_model) ? dim : 0);
-			headers[0] = auth;
-			headers[1] = "Content-Type: application/json";
-			headers[2] = NULL;
 		}
 		else
 		{
 			snprintf(url, sizeof(url), "%s/embed", amprenta_pinecone_api_url);
-			snprintf(auth, sizeof(auth), "Api-Key: %s", key);
 			body = pinecone_embed_body(amprenta_embedding_model, "passage", inputs + start, count,
 									   pinecone_model_takes_dimension(amprenta_embedding_model) ? dim : 0);
-			headers[0] = auth;
-			headers[1] = "Content-Type: application/json";
-			headers[2] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
-			headers[3] = NULL;
 		}
 		if (body == NULL)
 		{
 			fail_all(items, n, ITEM_RETRY, "embedding: could not build the request", 0);
 			return false;
 		}
-		memset(&req, 0, sizeof(req));
-		req.method = "POST";
-		req.url = url;
-		req.headers = headers;
-		req.body = body;
-		req.body_len = strlen(body);
-		rc = sync_http(ctx, SYNC_SINK_PINECONE, &req, 1);
+		if (openai)
+		{
+			char		auth[4200];
+			const char *headers[] = {auth, "Content-Type: application/json", NULL};
+
+			snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+			rc = sync_request(ctx, SYNC_SINK_PINECONE, &req, "POST", url, headers, body, false);
+		}
+		else
+			rc = pinecone_call(ctx, &req, "POST", url, key, body);
 		free(body);
 		if (rc < 0 || req.status < 200 || req.status >= 300)
 		{
@@ -571,7 +553,6 @@ pinecone_call(SyncContext *ctx, HttpRequest *req, const char *method, const char
 	char		auth[4200];
 	const char *headers[4];
 	int			h = 0;
-	int			rc;
 
 	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
 	headers[h++] = auth;
@@ -579,15 +560,7 @@ pinecone_call(SyncContext *ctx, HttpRequest *req, const char *method, const char
 	if (body)
 		headers[h++] = "Content-Type: application/json";
 	headers[h] = NULL;
-	memset(req, 0, sizeof(*req));
-	req->method = method;
-	req->url = url;
-	req->headers = headers;
-	req->body = body;
-	req->body_len = body ? strlen(body) : 0;
-	rc = sync_http(ctx, SYNC_SINK_PINECONE, req, 1);
-	req->headers = NULL;		/* they lived on this stack frame */
-	return rc;
+	return sync_request(ctx, SYNC_SINK_PINECONE, req, method, url, headers, body, false);
 }
 
 /* The data-plane URL: the setting, or asked of the control plane once. */

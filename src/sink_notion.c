@@ -178,30 +178,33 @@ page_properties(SyncItem *it, NotionTarget *t, char *err, size_t errsz)
 	return result;
 }
 
-static bool
-request(SyncContext *ctx, HttpRequest *req, const char *method, const char *url, char *body)
+int
+notion_call(SyncContext *ctx, HttpRequest *req, const char *method, const char *url,
+			const char *token, const char *body)
 {
 	char		auth[4200];
 	char		version[64];
 	const char *headers[4];
+	int			h = 0;
 
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", round_state.token);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	snprintf(version, sizeof(version), "Notion-Version: %s", amprenta_notion_version);
-	headers[0] = auth;
-	headers[1] = version;
-	headers[2] = "Content-Type: application/json";
-	headers[3] = NULL;
-	memset(req, 0, sizeof(*req));
-	req->method = method;
-	req->url = url;
-	req->headers = headers;
-	req->body = body;
-	req->body_len = body ? strlen(body) : 0;
+	headers[h++] = auth;
+	headers[h++] = version;
+	if (body)
+		headers[h++] = "Content-Type: application/json";
+	headers[h] = NULL;
 	/* Creating a page is the one call that must never be repeated blindly. */
-	req->not_idempotent = strcmp(method, "POST") == 0 && strstr(url, "/v1/pages") != NULL;
-	if (sync_http(ctx, SYNC_SINK_NOTION, req, 1) < 0)
+	return sync_request(ctx, SYNC_SINK_NOTION, req, method, url, headers, body,
+						strcmp(method, "POST") == 0 && strstr(url, "/v1/pages") != NULL);
+}
+
+/* A request of this round's token; true when answered 2xx. */
+static bool
+request(SyncContext *ctx, HttpRequest *req, const char *method, const char *url, char *body)
+{
+	if (notion_call(ctx, req, method, url, round_state.token, body) < 0)
 		return false;
-	req->headers = NULL;
 	return req->status >= 200 && req->status < 300;
 }
 

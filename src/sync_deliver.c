@@ -92,6 +92,30 @@ sync_http(SyncContext *ctx, int sink, HttpRequest *reqs, int n)
 }
 
 /*
+ * One request of a sink: req is filled from the arguments (headers is a
+ * NULL-terminated list that only has to live during the call; body may be
+ * NULL; not_idempotent: never sent again on a reused connection) and
+ * performed by sync_http(), whose result is returned.
+ */
+int
+sync_request(SyncContext *ctx, int sink, HttpRequest *req, const char *method,
+			 const char *url, const char **headers, const char *body, bool not_idempotent)
+{
+	int			rc;
+
+	memset(req, 0, sizeof(*req));
+	req->method = method;
+	req->url = url;
+	req->headers = headers;
+	req->body = body;
+	req->body_len = body ? strlen(body) : 0;
+	req->not_idempotent = not_idempotent;
+	rc = sync_http(ctx, sink, req, 1);
+	req->headers = NULL;		/* the caller's, gone after it returns */
+	return rc;
+}
+
+/*
  * A request of an item failed: decide the item's outcome from the class of
  * the response.  Throttling and authentication faults pause the sink and
  * spend no attempt.

@@ -85,9 +85,20 @@ typedef struct SinkOps
 extern const SinkOps sink_index_ops;
 extern const SinkOps sink_notion_ops;
 
+/*
+ * sink_notion.c: one request to the Notion API with the token and
+ * Notion-Version (body may be NULL); returns sync_http's result.  The
+ * index sink reads linked pages through it too.
+ */
+extern int	notion_call(SyncContext *ctx, HttpRequest *req, const char *method,
+						const char *url, const char *token, const char *body);
+
 /* sync_deliver.c: HTTP through the worker's client, rate and shutdown aware */
 extern bool sync_should_stop(void *arg);
 extern int	sync_http(SyncContext *ctx, int sink, HttpRequest *reqs, int n);
+extern int	sync_request(SyncContext *ctx, int sink, HttpRequest *req, const char *method,
+						 const char *url, const char **headers, const char *body,
+						 bool not_idempotent);
 extern void sync_item_fail(SyncContext *ctx, int sink, SyncItem *item, HttpRequest *r,
 						   const char *what);
 extern char *sync_read_secret(const char *path, const char *setting);
