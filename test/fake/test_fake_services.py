@@ -1095,6 +1095,41 @@ def _():
        "Vector dimension 3 does not match the dimension of the index 4")
 
 
+@test("pinecone vector values: bools, non-numbers and non-finite numbers rejected, ints and floats taken")
+def _():
+    def raw_up(text, index="tiny"):
+        return pc(index, "POST", "/vectors/upsert", raw=text.encode(), headers={"Content-Type": "application/json"})
+    msg = "Vector values must be a list of finite numbers"
+    sparse_msg = "Sparse vector values must be finite numbers"
+    for what, values in (("a bool", "[1, true, 0, 0]"), ("false alone", "[false, 0.5, 0, 0]"),
+                         ("a string", '[1, "2", 0, 0]'), ("a null", "[0.5, null, 0, 0]"),
+                         ("a list", "[0.5, [1], 0, 0]"), ("an object", '[0.5, {"x": 1}, 0, 0]'),
+                         ("1e999 (infinite)", "[0.5, 1e999, 0, 0]"), ("-1e999", "[-1e999, 0.5, 0, 0]"),
+                         ("infinite among ints", "[1, 2, 3, 1e999]"), ("not a list", '"0.5"'),
+                         ("an object for values", '{"0": 1}')):
+        r = raw_up('{"vectors": [{"id": "bad", "values": %s}]}' % values)
+        eq((r.status, r.json["code"], r.json["message"]), (400, 3, msg), what)
+    r = raw_up('{"vectors": [{"id": "bad", "values": [0.5, 0.5]}]}')
+    eq(r.json["message"], "Vector dimension 2 does not match the dimension of the index 4", "wrong dimension")
+    r = raw_up('{"vectors": [{"id": "bad", "values": [0.5, 1e999]}]}')
+    eq(r.json["message"], msg, "values are checked before the dimension")
+    for what, values in (("a bool", "[true]"), ("a string", '["1"]'), ("1e999", "[1e999]"), ("a null", "[null]")):
+        r = raw_up('{"vectors": [{"id": "bad", "values": [1, 0, 0, 0], '
+                   '"sparseValues": {"indices": [7], "values": %s}}]}' % values)
+        eq((r.status, r.json["code"], r.json["message"]), (400, 3, sparse_msg), "sparse: " + what)
+    r = pc("tiny", "POST", "/query", raw=b'{"vector": [1, 0, true, 0], "topK": 1}',
+           headers={"Content-Type": "application/json"})
+    eq((r.status, r.json["message"]), (400, "Query vector values must be a list of finite numbers"), "query")
+    stored = ctl("GET", "/state/pinecone/tiny")["namespaces"].get("", {}).get("vectors", [])
+    eq([v["id"] for v in stored if v["id"] == "bad"], [], "nothing rejected was stored")
+    r = raw_up('{"vectors": [{"id": "ints", "values": [1, 0, -2, 3]}, {"id": "mixed", "values": [0.25, 1, 0, -1e-30]},'
+               ' {"id": "big", "values": [1e30, -1e30, 0.0, 2.5]}]}')
+    eq((r.status, r.json), (200, {"upsertedCount": 3}), "ints, floats, and both")
+    got = {v["id"]: v["values"] for v in ctl("GET", "/state/pinecone/tiny")["namespaces"][""]["vectors"]}
+    eq(got["ints"], [1.0, 0.0, -2.0, 3.0])
+    eq(got["big"][3], 2.5)
+
+
 @test("pinecone upsert body over 2 MB -> 400 code 3, nothing stored")
 def _():
     vectors = [{"id": "big-%d" % i, "values": vec(i)} for i in range(150)]

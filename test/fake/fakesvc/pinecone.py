@@ -63,6 +63,29 @@ def _is_num(v):
     return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
 
 
+_PLAIN_NUMBERS = frozenset((int, float))
+
+
+def _all_nums(values):
+    """all(_is_num(v) for v in values), fast for what JSON decodes to.
+
+    A vector of 384 numbers costs a few passes of built-ins instead of 384
+    Python calls: plain ints and floats are numbers (bool is a type of its
+    own here, so it never passes), and then only finiteness is left.  For
+    floats alone, a finite sum proves every term finite (an infinity or a
+    NaN anywhere makes the sum one); a sum that overflowed proves nothing,
+    so then each is checked.  Ints are checked one by one (math.isfinite
+    raises on an int too large for a float, as _is_num does).  Anything but
+    plain ints and floats (a bool, a subclass) takes the general check.
+    """
+    types = set(map(type, values))
+    if not types <= _PLAIN_NUMBERS:
+        return all(_is_num(v) for v in values)
+    if int not in types and math.isfinite(sum(values)):
+        return True
+    return all(map(math.isfinite, values))
+
+
 class Namespace:
     def __init__(self):
         self.latest = {}                     # what fetch/list see
@@ -465,7 +488,7 @@ class PineconeService:
 
     # -- validation --------------------------------------------------------------------
     def _values(self, index, values, what="Vector"):
-        if not isinstance(values, list) or not all(_is_num(v) for v in values):
+        if not isinstance(values, list) or not _all_nums(values):
             raise bad("%s values must be a list of finite numbers" % what)
         if len(values) != index["dimension"]:
             raise bad("Vector dimension %d does not match the dimension of the index %d"
@@ -488,7 +511,7 @@ class PineconeService:
             raise bad("Sparse vector indices must be unsigned 32-bit integers")
         if len(set(idx)) != len(idx):
             raise bad("Sparse vector indices must be unique")
-        if not all(_is_num(v) for v in vals):
+        if not _all_nums(vals):
             raise bad("Sparse vector values must be finite numbers")
         return {"indices": list(idx), "values": embedder.to_float32(vals)}
 
