@@ -413,13 +413,23 @@ abandon(HttpClient *c, HttpRequest *reqs, int next, int n, int code, const char 
 		mark_failed(&reqs[i], code, text);
 }
 
+/* The slot of an unfinished transfer, or NULL. */
+static Slot *
+busy_slot(HttpClient *c)
+{
+	for (int i = 0; i < c->max_inflight; i++)
+		if (c->slots[i].easy != NULL)
+			return &c->slots[i];
+	return NULL;
+}
+
 int
 http_perform(HttpClient *c, HttpRequest *reqs, int n, HttpStopFn stop, void *arg, int poll_ms)
 {
 	int			next = 0;
 	int			active = 0;
 
-	if (c == NULL || n < 0 || (n > 0 && reqs == NULL))
+	if (c == NULL || n < 0 || (n > 0 && reqs == NULL) || busy_slot(c) != NULL)
 		return -2;
 	if (poll_ms <= 0)
 		poll_ms = HTTP_DEFAULT_POLL_MS;
@@ -460,6 +470,104 @@ http_perform(HttpClient *c, HttpRequest *reqs, int n, HttpStopFn stop, void *arg
 			return 0;
 		}
 	}
+}
+
+/*
+ * Whether the transfer in slot s has handed its whole request to the
+ * network: the body counted by curl's upload counter (which only moves
+ * once the request line and headers went out), or, without a body, one
+ * turn of curl_multi_perform.
+ */
+static bool
+request_sent(Slot *s)
+{
+	curl_off_t	up = 0;
+
+	if (s->req->body == NULL || s->req->body_len == 0)
+		return true;
+	if (curl_easy_getinfo(s->easy, CURLINFO_SIZE_UPLOAD_T, &up) != CURLE_OK)
+		return true;			/* cannot tell: the caller waits later */
+	return up >= (curl_off_t) s->req->body_len;
+}
+
+/*
+ * The loop of http_start and http_finish: drive r's transfer until it ended
+ * or, with until_sent, until its request is sent.
+ */
+static int
+drive(HttpClient *c, HttpRequest *r, bool until_sent, HttpStopFn stop, void *arg, int poll_ms)
+{
+	if (poll_ms <= 0)
+		poll_ms = HTTP_DEFAULT_POLL_MS;
+	for (;;)
+	{
+		Slot	   *s = busy_slot(c);
+		CURLMcode	mc;
+		int			running;
+
+		if (s == NULL)
+			return 0;			/* ended: collect() set r's outcome */
+		if (stop != NULL && stop(arg))
+		{
+			abandon(c, r, 0, 0, CURLE_ABORTED_BY_CALLBACK, "cancelled");
+			return -1;
+		}
+		mc = curl_multi_perform(c->multi, &running);
+		if (mc == CURLM_OK)
+		{
+			if (collect(c) > 0)
+				return 0;
+			if (until_sent && request_sent(s))
+				return 0;
+			mc = curl_multi_poll(c->multi, NULL, 0, poll_ms, NULL);
+		}
+		if (mc != CURLM_OK)
+		{
+			abandon(c, r, 0, 0, mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT,
+					curl_multi_strerror(mc));
+			return 0;
+		}
+	}
+}
+
+int
+http_start(HttpClient *c, HttpRequest *r, HttpStopFn stop, void *arg, int poll_ms)
+{
+	if (c == NULL || r == NULL || busy_slot(c) != NULL)
+		return -2;
+	http_request_clear(r);
+	if (stop != NULL && stop(arg))
+	{
+		mark_failed(r, CURLE_ABORTED_BY_CALLBACK, "cancelled");
+		return -1;
+	}
+	if (!start_transfer(c, r))
+		return 0;				/* failed at once: r says why */
+	return drive(c, r, true, stop, arg, poll_ms);
+}
+
+int
+http_finish(HttpClient *c, HttpRequest *r, HttpStopFn stop, void *arg, int poll_ms)
+{
+	Slot	   *s;
+
+	if (c == NULL || r == NULL)
+		return -2;
+	s = busy_slot(c);
+	if (s == NULL)
+		return 0;				/* ended already */
+	if (s->req != r)
+		return -2;
+	return drive(c, r, false, stop, arg, poll_ms);
+}
+
+void
+http_cancel(HttpClient *c)
+{
+	Slot	   *s;
+
+	if (c != NULL && (s = busy_slot(c)) != NULL)
+		abandon(c, s->req, 0, 0, CURLE_ABORTED_BY_CALLBACK, "cancelled");
 }
 
 HttpClient *

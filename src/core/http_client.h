@@ -147,10 +147,34 @@ extern void http_client_destroy(HttpClient *c);
  * Returns 0 when every transfer has finished, each with its own outcome (a
  * failed transfer is not a failure of the call; should the multi handle
  * itself fail, the unfinished transfers fail with its error text), -1 when
- * stopped, -2 on bad arguments (c or reqs NULL, n < 0; nothing touched).
+ * stopped, -2 on bad arguments (c or reqs NULL, n < 0; nothing touched)
+ * or while a transfer of http_start() is unfinished.
  */
 extern int	http_perform(HttpClient *c, HttpRequest *reqs, int n,
 						 HttpStopFn stop, void *arg, int poll_ms);
+
+/*
+ * One transfer in two steps, so that the caller can work while the server
+ * does: http_start() starts r (no other transfer of the client may be
+ * unfinished) and drives it until its request, body included, has been
+ * handed to the network, or it ended; http_finish() later drives it until
+ * it ends.  Both ask stop(arg) before every poll slice, as http_perform()
+ * does: when it says so, r is cancelled and they return -1.  In between,
+ * nothing drives the transfer: the answer waits in the socket, and r's
+ * timeout_ms keeps running (a caller that stays away longer sees a
+ * timeout).  r and its body must stay valid until the transfer ended.
+ *
+ * http_start returns 0 when r is on its way or already ended (failed at
+ * once, or answered: its outputs are set), -1 when stopped, -2 on bad
+ * arguments or while another transfer is unfinished.  http_finish returns
+ * 0 when r ended (at once if it already had), -1 when stopped, -2 on bad
+ * arguments or when the unfinished transfer is not r.  http_perform()
+ * returns -2 while a started transfer is unfinished.  http_cancel() ends
+ * the unfinished transfer, if any, as cancelled.
+ */
+extern int	http_start(HttpClient *c, HttpRequest *r, HttpStopFn stop, void *arg, int poll_ms);
+extern int	http_finish(HttpClient *c, HttpRequest *r, HttpStopFn stop, void *arg, int poll_ms);
+extern void http_cancel(HttpClient *c);
 
 /* Frees response and resets every output; the inputs are kept. */
 extern void http_request_clear(HttpRequest *r);

@@ -571,6 +571,78 @@ test_reuse(void)
 	http_client_destroy(c);
 }
 
+/*
+ * http_start/http_finish: the request goes out, the caller works, the
+ * answer is collected later; nothing else may run meanwhile.
+ */
+static void
+test_start_finish(void)
+{
+	HttpClient *c = http_client_create(2, 0, 8 * MB, NULL, 0);
+	HttpRequest big = request("POST", "/echo");
+	HttpRequest slow = request("POST", "/slow/300");
+	HttpRequest other = request("GET", "/echo");
+	HttpRequest hang = request("POST", "/hang");
+	size_t		len = 3 * MB;
+	char	   *body = malloc(len);
+	json_object *doc;
+	StopAfter	s;
+	double		t0;
+
+	memset(body, 'v', len);
+	big.body = body;
+	big.body_len = len;
+	CHECK(http_start(c, &big, NULL, NULL, 50) == 0, "start of a 3 MB POST: 0");
+	CHECK(http_start(c, &other, NULL, NULL, 50) == -2 && other.status == 0 && other.elapsed_ms == 0.0,
+		  "a second start while one is unfinished: -2, nothing done");
+	CHECK(http_perform(c, &other, 1, NULL, NULL, 50) == -2, "http_perform meanwhile: -2");
+	CHECK(http_finish(c, &other, NULL, NULL, 50) == -2, "finishing another request: -2");
+	CHECK(http_finish(c, &big, NULL, NULL, 50) == 0 && big.status == 200, "finish: 0, answered 200");
+	doc = echo_doc(&big);
+	CHECK(jint(doc, "body_len") == (long) len, "the whole body arrived (%ld bytes)", jint(doc, "body_len"));
+	json_object_put(doc);
+	CHECK(http_finish(c, &big, NULL, NULL, 50) == 0 && big.status == 200, "finishing again: 0, nothing changes");
+
+	/* The server works while the caller does; the answer waits for the caller. */
+	slow.body = "{}";
+	slow.body_len = 2;
+	t0 = now_ms();
+	CHECK(http_start(c, &slow, NULL, NULL, 50) == 0 && slow.status == 0 && slow.elapsed_ms == 0.0,
+		  "start of a slow request returns before its answer");
+	CHECK(http_finish(c, &slow, NULL, NULL, 50) == 0 && slow.status == 200 &&
+		  strcmp(slow.response, "slow") == 0 && now_ms() - t0 >= 300.0 && slow.elapsed_ms >= 300.0,
+		  "finish waits for the answer");
+	CHECK(perform1(c, &other) == 0 && other.status == 200, "http_perform works again once it ended");
+
+	/* A hanging server: finish honours stop. */
+	hang.body = body;
+	hang.body_len = 1000;
+	hang.timeout_ms = 60000;
+	CHECK(http_start(c, &hang, NULL, NULL, 50) == 0 && hang.status == 0, "start of a request that hangs: 0");
+	s = (StopAfter) {.t0 = now_ms(), .after_ms = 200};
+	CHECK(http_finish(c, &hang, stop_after, &s, 50) == -1 && hang.transport_error == CURLE_ABORTED_BY_CALLBACK &&
+		  strcmp(hang.error, "cancelled") == 0, "finish stopped: -1, the transfer cancelled");
+
+	/* http_cancel ends it; a stop at once starts nothing. */
+	CHECK(http_start(c, &hang, NULL, NULL, 50) == 0, "started again");
+	http_cancel(c);
+	CHECK(strcmp(hang.error, "cancelled") == 0 && perform1(c, &other) == 0 && other.status == 200,
+		  "http_cancel: cancelled, the client usable");
+	http_cancel(c);				/* nothing unfinished: nothing happens */
+	s = (StopAfter) {.t0 = now_ms(), .after_ms = 0};
+	CHECK(http_start(c, &hang, stop_after, &s, 50) == -1 && strcmp(hang.error, "cancelled") == 0 &&
+		  hang.elapsed_ms == 0.0, "stop before starting: -1, nothing started");
+	CHECK(http_start(NULL, &hang, NULL, NULL, 50) == -2 && http_start(c, NULL, NULL, NULL, 50) == -2 &&
+		  http_finish(NULL, &hang, NULL, NULL, 50) == -2, "bad arguments: -2");
+
+	http_request_clear(&big);
+	http_request_clear(&slow);
+	http_request_clear(&other);
+	http_request_clear(&hang);
+	free(body);
+	http_client_destroy(c);
+}
+
 int
 main(void)
 {
@@ -607,6 +679,7 @@ main(void)
 	test_stop();
 	test_size_limit();
 	test_reuse();
+	test_start_finish();
 	stop_server();
 	return unit_done();
 }
