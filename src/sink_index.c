@@ -675,37 +675,33 @@ vector_metadata(SyncItem *it, int chunk_no, const char *text)
 }
 
 /*
- * Send one Pinecone data-plane request for the items idx[0..k).  An
- * upsert (nvectors > 0) counts only when the answer says that many were
- * upserted, a delete (nvectors 0) when it is a JSON object: a 200 with a
- * cut or garbled body (a proxy, a dropped connection) proves nothing, and
- * the items are tried again (upserts and deletes by id are idempotent).
+ * Judge the answer to a Pinecone data-plane request for the items
+ * idx[0..k).  An upsert (nvectors > 0) counts only when the answer says
+ * that many were upserted, a delete (nvectors 0) when it is a JSON object:
+ * a 200 with a cut or garbled body (a proxy, a dropped connection) proves
+ * nothing, and the items are tried again (upserts and deletes by id are
+ * idempotent).
  */
 static void
-pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body, int nvectors,
-			  SyncItem *items, int *idx, int k, const char *what)
+pinecone_judge(SyncContext *ctx, HttpRequest *req, int rc, int nvectors,
+			   SyncItem *items, const int *idx, int k, const char *what)
 {
-	HttpRequest req;
-	char		url[1024];
-	int			rc;
 	SyncItem	probe;
 	long		count = -1;
 	bool		forgot;
 
 	memset(&probe, 0, sizeof(probe));
-	snprintf(url, sizeof(url), "%s%s", data_host, path);
-	rc = pinecone_call(ctx, &req, "POST", url, key, body);
-	forgot = data_host_check(&req, rc);
-	if (rc < 0 || req.status < 200 || req.status >= 300)
+	forgot = data_host_check(req, rc);
+	if (rc < 0 || req->status < 200 || req->status >= 300)
 	{
-		sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, &req, what);
+		sync_item_fail(ctx, SYNC_SINK_PINECONE, &probe, req, what);
 		/* a 404 from a host now forgotten: the new describe decides */
-		if (forgot && req.status == 404)
+		if (forgot && req->status == 404)
 			probe.outcome = ITEM_RETRY;
 	}
 	else if (nvectors > 0 ?
-			 !pc_parse_upsert_count(req.response, req.response_len, &count) || count != nvectors :
-			 !pc_parse_object(req.response, req.response_len))
+			 !pc_parse_upsert_count(req->response, req->response_len, &count) || count != nvectors :
+			 !pc_parse_object(req->response, req->response_len))
 	{
 		char		raw[300];
 
@@ -713,22 +709,120 @@ pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body, i
 			snprintf(raw, sizeof(raw), "%s: the answer says %ld vectors upserted of %d sent",
 					 what, count, nvectors);
 		else
-			snprintf(raw, sizeof(raw), "%s: unreadable answer (HTTP %ld): %.*s", what, req.status,
-					 (int) Min(req.response_len, 100), req.response ? req.response : "");
+			snprintf(raw, sizeof(raw), "%s: unreadable answer (HTTP %ld): %.*s", what, req->status,
+					 (int) Min(req->response_len, 100), req->response ? req->response : "");
 		probe.outcome = ITEM_RETRY;
-		probe.http_status = req.status;
+		probe.http_status = req->status;
 		http_error_text(raw, strlen(raw), probe.error, sizeof(probe.error));
 	}
 	if (probe.outcome != ITEM_PENDING)
 		for (int j = 0; j < k; j++)
 			take_outcome(&items[idx[j]], &probe);
+}
+
+/* Send one Pinecone data-plane request for the items idx[0..k) and judge it. */
+static void
+pinecone_send(SyncContext *ctx, const char *key, const char *path, char *body, int nvectors,
+			  SyncItem *items, int *idx, int k, const char *what)
+{
+	HttpRequest req;
+	char		url[1024];
+	int			rc;
+
+	snprintf(url, sizeof(url), "%s%s", data_host, path);
+	rc = pinecone_call(ctx, &req, "POST", url, key, body);
+	pinecone_judge(ctx, &req, rc, nvectors, items, idx, k, what);
 	http_request_clear(&req);
 }
 
-/* Upsert the vectors of changed entities, batches bounded by count and bytes. */
-static void
-pinecone_upsert(SyncContext *ctx, const char *key, SyncItem *items, int n)
+static void index_conclude(SyncItem *items, int n);
+
+/* The last upsert of a batch, answered while the worker goes on. */
+typedef struct AsyncUpsert
 {
+	HttpRequest req;
+	char	   *body;			/* malloc'd by pc_upsert_body */
+	int			nvectors;
+	SyncItem   *items;			/* the whole batch */
+	int			n;
+	int		   *idx;			/* the items in this upsert */
+	int			k;
+	MemoryContext cxt;			/* the batch's */
+} AsyncUpsert;
+
+static void
+async_upsert_done(SyncContext *ctx, HttpRequest *req, int rc, void *arg)
+{
+	AsyncUpsert *a = arg;
+	MemoryContext old = MemoryContextSwitchTo(a->cxt);
+
+	pinecone_judge(ctx, req, rc, a->nvectors, a->items, a->idx, a->k, "Pinecone upsert");
+	http_request_clear(req);
+	free(a->body);
+	a->body = NULL;
+	index_conclude(a->items, a->n);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Start the upsert of body (which it takes) for the items idx[0..k) and
+ * return once it is sent; the batch's outcome is decided when the answer
+ * is settled (async_upsert_done).  An answer to the batch before, settled
+ * here first, may have paused the sink: then nothing is sent and the items
+ * wait without spending an attempt.  Returns whether it was started.
+ */
+static bool
+pinecone_send_async(SyncContext *ctx, const char *key, char *body, int nvectors,
+					SyncItem *items, int n, int *idx, int k)
+{
+	AsyncUpsert *a;
+	char		auth[4200];
+	char		url[1024];
+	const char *headers[4];
+
+	sync_http_settle(ctx, NULL);
+	if (ctx->paused_until[SYNC_SINK_PINECONE] > GetCurrentTimestamp())
+	{
+		free(body);
+		fail_all(items, n, ITEM_THROTTLED, ctx->pause_reason[SYNC_SINK_PINECONE], 0);
+		return false;
+	}
+	a = palloc0(sizeof(AsyncUpsert));
+	a->body = body;
+	a->nvectors = nvectors;
+	a->items = items;
+	a->n = n;
+	a->idx = palloc(sizeof(int) * Max(k, 1));
+	memcpy(a->idx, idx, sizeof(int) * k);
+	a->k = k;
+	a->cxt = CurrentMemoryContext;
+
+	snprintf(url, sizeof(url), "%s/vectors/upsert", data_host);
+	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
+	headers[0] = auth;
+	headers[1] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
+	headers[2] = "Content-Type: application/json";
+	headers[3] = NULL;
+	a->req.method = "POST";
+	a->req.url = url;
+	a->req.headers = headers;
+	a->req.body = body;
+	a->req.body_len = strlen(body);
+	sync_http_start(ctx, SYNC_SINK_PINECONE, &a->req, items, async_upsert_done, a);
+	a->req.url = NULL;			/* both gone when we return; libcurl has copies */
+	a->req.headers = NULL;
+	return true;
+}
+
+/*
+ * Upsert the vectors of changed entities, batches bounded by count and
+ * bytes.  With async, the last batch is only started
+ * (pinecone_send_async); returns whether it was.
+ */
+static bool
+pinecone_upsert(SyncContext *ctx, const char *key, SyncItem *items, int n, bool async)
+{
+	bool		started = false;
 	PcUpsert   *u = pc_upsert_new(amprenta_pinecone_namespace);
 	int		   *idx = palloc(sizeof(int) * Max(n, 1));
 	int			k = 0;
@@ -781,11 +875,33 @@ pinecone_upsert(SyncContext *ctx, const char *key, SyncItem *items, int n)
 	{
 		char	   *body = pc_upsert_body(u);
 
-		pinecone_send(ctx, key, "/vectors/upsert", body, pc_upsert_count(u), items, idx, k,
-					  "Pinecone upsert");
-		free(body);
+		if (async)
+			started = pinecone_send_async(ctx, key, body, pc_upsert_count(u), items, n, idx, k);
+		else
+		{
+			pinecone_send(ctx, key, "/vectors/upsert", body, pc_upsert_count(u), items, idx, k,
+						  "Pinecone upsert");
+			free(body);
+		}
 	}
 	pc_upsert_free(u);
+	return started;
+}
+
+/* Whether pinecone_delete_surplus will have ids to delete. */
+static bool
+needs_delete(SyncItem *items, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		IndexData  *d = it->sink_data;
+
+		if (it->outcome == ITEM_PENDING && !d->unchanged &&
+			((it->is_delete || !it->exists) ? 0 : d->nchunks) < it->ref_chunk_count)
+			return true;
+	}
+	return false;
 }
 
 /* Delete the ids entities no longer have: surplus chunks, deleted entities. */
@@ -847,17 +963,31 @@ index_deliver(SyncContext *ctx, SyncItem *items, int n)
 			return;
 	}
 
-	/* Mirror to Pinecone. */
+	/*
+	 * Mirror to Pinecone.  When nothing needs deleting, the last upsert is
+	 * left running: the worker records the batch before and claims the
+	 * next one while Pinecone works, and this batch is concluded when its
+	 * answer is settled (sync_worker.c).  Deletes come after the upserts
+	 * and only for items whose upserts succeeded, so a batch with deletes
+	 * is delivered in full here.
+	 */
 	if (pinecone_configured())
 	{
 		const char *key = pinecone_key(ctx, items, n);
 
 		if (key == NULL || !pinecone_data_url(ctx, key, items, n))
 			return;
-		pinecone_upsert(ctx, key, items, n);
+		if (pinecone_upsert(ctx, key, items, n, !needs_delete(items, n)))
+			return;
 		pinecone_delete_surplus(ctx, key, items, n);
 	}
+	index_conclude(items, n);
+}
 
+/* Every item still undecided was delivered: what to record for it. */
+static void
+index_conclude(SyncItem *items, int n)
+{
 	for (int i = 0; i < n; i++)
 	{
 		SyncItem   *it = &items[i];

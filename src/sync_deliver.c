@@ -70,25 +70,114 @@ wait_for_token(SyncContext *ctx, int sink)
  * the client (at most amprenta.max_inflight at once).  Returns -1 when the
  * worker was asked to stop (CHECK_FOR_INTERRUPTS then ends it).
  */
+static void
+take_token(SyncContext *ctx, int sink, HttpRequest *req)
+{
+	wait_for_token(ctx, sink);
+	if (req->timeout_ms == 0)
+		req->timeout_ms = amprenta_http_timeout_ms;
+	if (req->connect_timeout_ms == 0)
+		req->connect_timeout_ms = amprenta_http_connect_timeout_ms;
+}
+
+/*
+ * One request at a time may be left running while the worker does other
+ * work (sync_http_start); any other request settles it first, so the
+ * client's slots are all free for http_perform and answers are judged in
+ * the order the requests were sent.
+ */
 int
 sync_http(SyncContext *ctx, int sink, HttpRequest *reqs, int n)
 {
 	int			rc;
 
+	sync_http_settle(ctx, NULL);
 	for (int i = 0; i < n; i++)
-	{
-		wait_for_token(ctx, sink);
-		if (reqs[i].timeout_ms == 0)
-			reqs[i].timeout_ms = amprenta_http_timeout_ms;
-		if (reqs[i].connect_timeout_ms == 0)
-			reqs[i].connect_timeout_ms = amprenta_http_connect_timeout_ms;
-	}
+		take_token(ctx, sink, &reqs[i]);
 	pgstat_report_wait_start(PG_WAIT_EXTENSION);
 	rc = http_perform(ctx->http, reqs, n, sync_should_stop, NULL, 100);
 	pgstat_report_wait_end();
 	ctx->slot->requests += n;
 	CHECK_FOR_INTERRUPTS();
 	return rc;
+}
+
+/*
+ * Start req (one token, as sync_http) and return once the request is sent,
+ * without waiting for the answer: the worker prepares its next batch while
+ * the service works.  The transfer is settled by sync_http_settle(), by
+ * the next request of any sink, or by the next sync_http_start(), which
+ * then call done(ctx, req, rc, arg).  owner names the batch it belongs to
+ * (sync_http_pending).  req, its body and arg must live until then; its
+ * headers and URL only during this call (libcurl copies them).
+ */
+void
+sync_http_start(SyncContext *ctx, int sink, HttpRequest *req, const void *owner,
+				SyncHttpDone done, void *arg)
+{
+	int			rc;
+
+	sync_http_settle(ctx, NULL);
+	take_token(ctx, sink, req);
+	pgstat_report_wait_start(PG_WAIT_EXTENSION);
+	rc = http_start(ctx->http, req, sync_should_stop, NULL, 100);
+	pgstat_report_wait_end();
+	ctx->slot->requests++;
+	if (rc == -2)
+		elog(ERROR, "amprenta sync: a transfer was started while another was unfinished");
+	ctx->pending_req = req;
+	ctx->pending_owner = owner;
+	ctx->pending_done = done;
+	ctx->pending_arg = arg;
+	CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * Wait for the transfer of sync_http_start(), if one is unsettled and
+ * belongs to owner (any, when owner is NULL), and hand it to its done
+ * function.  Returns true when one was settled.  Interrupt-aware like
+ * sync_http: a stop cancels the transfer and CHECK_FOR_INTERRUPTS ends
+ * the worker.
+ */
+bool
+sync_http_settle(SyncContext *ctx, const void *owner)
+{
+	HttpRequest *req = ctx->pending_req;
+	SyncHttpDone done = ctx->pending_done;
+	void	   *arg = ctx->pending_arg;
+	int			rc;
+
+	if (req == NULL || (owner != NULL && owner != ctx->pending_owner))
+		return false;
+	ctx->pending_req = NULL;
+	ctx->pending_owner = NULL;
+	pgstat_report_wait_start(PG_WAIT_EXTENSION);
+	rc = http_finish(ctx->http, req, sync_should_stop, NULL, 100);
+	pgstat_report_wait_end();
+	CHECK_FOR_INTERRUPTS();
+	done(ctx, req, rc == 0 ? 0 : -1, arg);
+	return true;
+}
+
+/* The owner of the unsettled transfer of sync_http_start(), or NULL. */
+const void *
+sync_http_pending(SyncContext *ctx)
+{
+	return ctx->pending_req != NULL ? ctx->pending_owner : NULL;
+}
+
+/*
+ * Forget the unsettled transfer (after an error of the worker): it is
+ * cancelled and its done function never called; the rows of its batch
+ * stay leased until the lease expires, as after a crash.
+ */
+void
+sync_http_abandon(SyncContext *ctx)
+{
+	if (ctx->http != NULL)
+		http_cancel(ctx->http);
+	ctx->pending_req = NULL;
+	ctx->pending_owner = NULL;
 }
 
 /*

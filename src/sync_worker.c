@@ -261,6 +261,73 @@ prepare_failed(const SinkOps *ops, SyncItem *items, int n, ErrorData *edata)
 	isolate[ops->sink] = (n > 1);
 }
 
+/*
+ * Two batches may be in hand at once: one whose last request is still
+ * being answered (the index sink leaves its last upsert running,
+ * sink_index.c) and the next one, claimed, read and sent meanwhile.  The
+ * first is recorded once the second's request went out (or when its sink
+ * has no next batch), so the service's work overlaps the worker's.  Each
+ * lives in one of two memory contexts, reset when taken for a new batch.
+ * The leases of both are taken before and released only by their records:
+ * a crash at any moment leaves both to be claimed again.
+ */
+typedef struct PendingBatch
+{
+	const SinkOps *ops;			/* NULL: none */
+	SyncItem   *items;
+	int			n;
+	int			cxt;			/* index into batch_cxt */
+} PendingBatch;
+
+static PendingBatch pending;
+static MemoryContext batch_cxt[2];
+
+/* Record a delivered batch, in a short transaction of its own. */
+static void
+record_batch(const SinkOps *ops, SyncItem *items, int n)
+{
+	pgstat_report_activity(STATE_RUNNING, "amprenta sync: recording");
+	begin_xact();
+	SPI_connect();
+	ops->record(&ctx, items, n);
+	outbox_record(ops->sink, items, n, &ctx);
+	SPI_finish();
+	commit_xact();
+	pgstat_report_stat(false);
+	pgstat_report_activity(STATE_IDLE, NULL);
+	wake_waiters();
+}
+
+/*
+ * Wait for the answer of the pending batch of ops' sink, if there is one,
+ * and record it.  Returns its number of rows.
+ */
+static int
+flush_pending(const SinkOps *ops)
+{
+	PendingBatch b = pending;
+
+	if (b.ops == NULL || b.ops != ops)
+		return 0;
+	pending.ops = NULL;			/* an error below drops it: leases expire */
+	pgstat_report_activity(STATE_RUNNING, "amprenta sync: delivering");
+	sync_http_settle(&ctx, b.items);
+	record_batch(b.ops, b.items, b.n);
+	return b.n;
+}
+
+/*
+ * After an error of the worker: the pending batch is forgotten (its rows
+ * stay leased until the lease expires, as after a crash) and its request,
+ * if still running, cancelled.
+ */
+static void
+drop_pending(void)
+{
+	sync_http_abandon(&ctx);
+	pending.ops = NULL;
+}
+
 /* One round of one sink; returns the number of rows it handled. */
 static int
 sink_round(const SinkOps *ops)
@@ -269,6 +336,11 @@ sink_round(const SinkOps *ops)
 	volatile int n;
 	int			limit = isolate[ops->sink] ? 1 : ops->batch_limit(&ctx);
 	MemoryContext round = CurrentMemoryContext;
+	int			slot = (pending.ops != NULL && pending.cxt == 0) ? 1 : 0;
+	int			flushed;
+
+	MemoryContextReset(batch_cxt[slot]);
+	sync_round_context = batch_cxt[slot];
 
 	/* 1. claim (committed at once: the leases protect the rows) */
 	begin_xact();
@@ -280,7 +352,7 @@ sink_round(const SinkOps *ops)
 	if (n == 0)
 	{
 		isolate[ops->sink] = false;
-		return 0;
+		return flush_pending(ops);
 	}
 
 	/* 2. read what the sink needs, a second short transaction */
@@ -309,18 +381,22 @@ sink_round(const SinkOps *ops)
 	pgstat_report_activity(STATE_RUNNING, "amprenta sync: delivering");
 	ops->deliver(&ctx, items, n);
 
-	/* 4. record, one more short transaction */
-	pgstat_report_activity(STATE_RUNNING, "amprenta sync: recording");
-	begin_xact();
-	SPI_connect();
-	ops->record(&ctx, items, n);
-	outbox_record(ops->sink, items, n, &ctx);
-	SPI_finish();
-	commit_xact();
-	pgstat_report_stat(false);
-	pgstat_report_activity(STATE_IDLE, NULL);
-	wake_waiters();
-	return n;
+	/*
+	 * 4. record, one more short transaction: first the batch before, whose
+	 * answer came while this one was prepared; this one now, or, when its
+	 * last request is still being answered, in the next round.
+	 */
+	flushed = flush_pending(ops);
+	if (sync_http_pending(&ctx) == items)
+	{
+		pending.ops = ops;
+		pending.items = items;
+		pending.n = n;
+		pending.cxt = slot;
+		return n + flushed;
+	}
+	record_batch(ops, items, n);
+	return n + flushed;
 }
 
 /* How long to sleep when no sink had work. */
@@ -420,6 +496,9 @@ amprenta_sync_worker_main(Datum arg)
 	round_ctx = AllocSetContextCreate(TopMemoryContext, "amprenta sync round",
 									  ALLOCSET_DEFAULT_SIZES);
 	sync_round_context = round_ctx;
+	for (int i = 0; i < 2; i++)
+		batch_cxt[i] = AllocSetContextCreate(TopMemoryContext, "amprenta sync batch",
+											 ALLOCSET_DEFAULT_SIZES);
 
 	for (;;)
 	{
@@ -456,13 +535,19 @@ amprenta_sync_worker_main(Datum arg)
 			SPI_finish();
 			commit_xact();
 
+			/* a paused sink still records the batch it has in hand */
 			now = GetCurrentTimestamp();
 			if (ctx.paused_until[SYNC_SINK_PINECONE] <= now)
 				work += sink_round(&sink_index_ops);
+			else
+				work += flush_pending(&sink_index_ops);
 			CHECK_FOR_INTERRUPTS();
 			now = GetCurrentTimestamp();
 			if (ctx.paused_until[SYNC_SINK_NOTION] <= now)
 				work += sink_round(&sink_notion_ops);
+			else
+				work += flush_pending(&sink_notion_ops);
+			sync_round_context = round_ctx;
 			consecutive_errors = 0;
 		}
 		PG_CATCH();
@@ -470,6 +555,8 @@ amprenta_sync_worker_main(Datum arg)
 			/* Report, roll back, and go on: never exit on an error. */
 			ErrorData  *edata = recover_from_error(TopMemoryContext);
 
+			drop_pending();
+			sync_round_context = round_ctx;
 			note_error(edata->message);
 			FreeErrorData(edata);
 			consecutive_errors++;

@@ -62,8 +62,17 @@ typedef struct SyncItem
 	void	   *sink_data;		/* the sink's own (chunks, vectors) */
 } SyncItem;
 
+typedef struct SyncContext SyncContext;
+
+/*
+ * Called when a transfer of sync_http_start() has ended: rc as from
+ * sync_http (0, or -1 when the worker was asked to stop), req's outputs
+ * set.  It runs in whatever memory context is current then.
+ */
+typedef void (*SyncHttpDone) (SyncContext *ctx, HttpRequest *req, int rc, void *arg);
+
 /* Worker-wide state the sinks use. */
-typedef struct SyncContext
+struct SyncContext
 {
 	HttpClient *http;
 	TokenBucket bucket[SYNC_NSINKS];
@@ -71,7 +80,13 @@ typedef struct SyncContext
 	char		pause_reason[SYNC_NSINKS][256];
 	uint64		rng;
 	SyncWorkerSlot *slot;
-} SyncContext;
+
+	/* the transfer of sync_http_start() not yet settled, if any */
+	HttpRequest *pending_req;
+	const void *pending_owner;
+	SyncHttpDone pending_done;
+	void	   *pending_arg;
+};
 
 typedef struct SinkOps
 {
@@ -96,6 +111,11 @@ extern int	notion_call(SyncContext *ctx, HttpRequest *req, const char *method,
 /* sync_deliver.c: HTTP through the worker's client, rate and shutdown aware */
 extern bool sync_should_stop(void *arg);
 extern int	sync_http(SyncContext *ctx, int sink, HttpRequest *reqs, int n);
+extern void sync_http_start(SyncContext *ctx, int sink, HttpRequest *req, const void *owner,
+							SyncHttpDone done, void *arg);
+extern bool sync_http_settle(SyncContext *ctx, const void *owner);
+extern const void *sync_http_pending(SyncContext *ctx);
+extern void sync_http_abandon(SyncContext *ctx);
 extern int	sync_request(SyncContext *ctx, int sink, HttpRequest *req, const char *method,
 						 const char *url, const char **headers, const char *body,
 						 bool not_idempotent);

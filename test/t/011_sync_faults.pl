@@ -238,6 +238,45 @@ drained('warm-up');
 	end_state('SIGTERM');
 }
 
+# --- 3b. Two batches in hand -------------------------------------------------
+# The index sink leaves a batch's last upsert running and claims the next
+# batch meanwhile; the next one's upsert waits for the answer to the first.
+# Here the first upsert hangs until the worker's timeout (4 s, far above the
+# poll's 0.1 s): the second batch must be claimed within that, and once the
+# timeout decided the first (retried), everything arrives exactly once.
+# Experiments have no Notion target: the index sink alone.
+{
+	$s->reload_worker('amprenta.batch_size' => 2, 'amprenta.http_timeout' => '4s');
+	my $seen = $s->last_log_id;
+	$fake->fault({ service => 'pinecone_data', match => { method => 'POST', path => '^/vectors/upsert$' },
+		times => 1, action => { type => 'hang' } });
+	sql(q{INSERT INTO amprenta.experiments (name, description)
+		SELECT 'overlap ' || i, 'Overlap: sphingolipids of cohort ' || i FROM generate_series(1, 4) i});
+	wait_for('two batches: the first upsert hangs', sub {
+		scalar $s->logged('pinecone', $seen, sub { $_[0]{path} eq '/vectors/upsert'
+			&& ($_[0]{outcome} // '') eq 'hanging' }) });
+	ok($node->poll_query_until('postgres',
+			"SELECT count(*) = 4 FROM amprenta.sync_outbox
+			  WHERE sink = 'pinecone' AND entity_type = 'experiment' AND state = 'inflight'"),
+		'two batches: the next batch is claimed while the first upsert is being answered');
+	drained('two batches');
+	my $want = join ' ', sort map { "experiment:$_:0" }
+		split / /, sql("SELECT string_agg(id::text, ' ') FROM amprenta.experiments WHERE name LIKE 'overlap %'");
+	is(join(' ', sort grep { /^experiment:/ } keys %{ $fake->vectors('amprenta') }), $want,
+		'two batches: Pinecone holds each experiment\'s vector');
+	is(sql("SELECT count(*) FROM amprenta.sync_refs WHERE sink = 'pinecone' AND entity_type = 'experiment'"), '4',
+		'two batches: both recorded');
+	$fake->clear_faults;
+	# Deleted again (a batch with deletes is delivered within its round):
+	# the later sections count datasets' chunks only.
+	sql("DELETE FROM amprenta.experiments WHERE name LIKE 'overlap %'");
+	drained('two batches, deleted');
+	is(join(' ', grep { /^experiment:/ } keys %{ $fake->vectors('amprenta') }), '',
+		'two batches: the deleted experiments\' vectors are gone');
+	sql('ALTER SYSTEM RESET amprenta.batch_size; ALTER SYSTEM RESET amprenta.http_timeout');
+	sql('SELECT pg_reload_conf()');
+}
+
 # --- 4. DROP DATABASE and ALTER DATABASE RENAME with a worker attached ---------
 {
 	for my $db (qw(x_drop y_force z_rename))
