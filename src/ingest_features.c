@@ -42,7 +42,6 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
-#include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -57,9 +56,42 @@
 
 #define MAX_SLOTS 4096				/* the batch size of ingest_store.c */
 
+/*
+ * The per-file cache: open addressing over the entries' keys, each slot
+ * keeping the key's hash, so a lookup rarely compares strings or follows
+ * a pointer it does not need (a file of 200,000 names looks each one up
+ * at least twice).
+ */
+typedef struct CacheSlot
+{
+	const char *key;			/* the entry's own key */
+	FeatureEntry *entry;
+	uint32		hash;
+	char		status;			/* simplehash's */
+} CacheSlot;
+
+static inline uint32
+key_hash(const char *key)
+{
+	return hash_bytes((const unsigned char *) key, (int) strlen(key));
+}
+
+#define SH_PREFIX fcache
+#define SH_ELEMENT_TYPE CacheSlot
+#define SH_KEY_TYPE const char *
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) key_hash(k)
+#define SH_EQUAL(tb, a, b) (strcmp((a), (b)) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 struct FeatureStore
 {
-	HTAB	   *cache;
+	fcache_hash *cache;
 	MemoryContext ctx;
 	Oid			relid;
 	/* for the direct insertion, opened once per ingestion */
@@ -95,18 +127,13 @@ static SPIPlanPtr select_plan = NULL;
 static SPIPlanPtr select_lock_plan = NULL;
 static SPIPlanPtr upsert_plan = NULL;
 
-static uint32
-key_hash(const void *key, Size keysize)
+/* The entry of key, NULL when the file has not named it. */
+static inline FeatureEntry *
+cache_find(FeatureStore *fs, const char *key)
 {
-	const char *s = *(const char *const *) key;
+	CacheSlot  *slot = fcache_lookup(fs->cache, key);
 
-	return hash_bytes((const unsigned char *) s, (int) strlen(s));
-}
-
-static int
-key_match(const void *a, const void *b, Size keysize)
-{
-	return strcmp(*(const char *const *) a, *(const char *const *) b);
+	return slot ? slot->entry : NULL;
 }
 
 FeatureStore *
@@ -114,7 +141,6 @@ features_begin(void)
 {
 	FeatureStore *fs = palloc0(sizeof(FeatureStore));
 	Oid			nsp = get_namespace_oid("amprenta", false);
-	HASHCTL		ctl;
 
 	fs->relid = get_relname_relid("features", nsp);
 	fs->type_oid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
@@ -175,14 +201,7 @@ features_begin(void)
 		if (!OidIsValid(fs->name_index))
 			elog(ERROR, "amprenta.features has no unique index on (feature_type, normalized_name)");
 	}
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(char *);
-	ctl.entrysize = sizeof(FeatureEntry);
-	ctl.hash = key_hash;
-	ctl.match = key_match;
-	ctl.hcxt = fs->ctx;
-	fs->cache = hash_create("amprenta feature cache", 4096, &ctl,
-							HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	fs->cache = fcache_create(fs->ctx, 1024, NULL);
 	return fs;
 }
 
@@ -190,24 +209,29 @@ FeatureEntry *
 features_entry(FeatureStore *fs, feature_kind kind, const char *normalized,
 			   int32 line, bool *is_new)
 {
-	size_t		len = strlen(normalized);
+	size_t		len = Min(strlen(normalized), NORM_OUT_MAX);
 	char		keybuf[NORM_OUT_MAX + 2];
-	char	   *key = keybuf;
-	FeatureEntry *entry;
+	CacheSlot  *slot;
 	bool		found;
 
 	keybuf[0] = (char) ('0' + (int) kind);
-	memcpy(keybuf + 1, normalized, Min(len, NORM_OUT_MAX) + 1);
-	entry = hash_search(fs->cache, &key, HASH_ENTER, &found);
+	memcpy(keybuf + 1, normalized, len);
+	keybuf[len + 1] = '\0';
+	slot = fcache_insert(fs->cache, keybuf, &found);
 	if (!found)
 	{
-		/* The entry holds the stack key's address: give it its own copy. */
-		entry->key = MemoryContextStrdup(fs->ctx, keybuf);
+		/* One allocation for the entry and its key; the slot keeps the key. */
+		FeatureEntry *entry = MemoryContextAlloc(fs->ctx, sizeof(FeatureEntry) + len + 2);
+
+		entry->key = (char *) (entry + 1);
+		memcpy(entry->key, keybuf, len + 2);
 		entry->resolved = false;
 		entry->first_line = line;
+		slot->key = entry->key;
+		slot->entry = entry;
 	}
 	*is_new = !found;
-	return entry;
+	return slot->entry;
 }
 
 static void
@@ -297,7 +321,6 @@ lookup(FeatureStore *fs, FeatureEntry **entries, int n)
 			text	   *name = DatumGetTextPP(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));
 			size_t		len = VARSIZE_ANY_EXHDR(name);
 			char		keybuf[NORM_OUT_MAX + 2];
-			char	   *key = keybuf;
 			FeatureEntry *e;
 
 			if (len > NORM_OUT_MAX)
@@ -305,7 +328,7 @@ lookup(FeatureStore *fs, FeatureEntry **entries, int n)
 			keybuf[0] = (char) ('0' + k);
 			memcpy(keybuf + 1, VARDATA_ANY(name), len);
 			keybuf[len + 1] = '\0';
-			e = hash_search(fs->cache, &key, HASH_FIND, NULL);
+			e = cache_find(fs, keybuf);
 			if (e && !e->resolved)
 			{
 				memcpy(&e->id, DatumGetUUIDP(id), sizeof(pg_uuid_t));
@@ -430,7 +453,6 @@ range_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted
 		Datum		d = index_getattr(scan->xs_itup, 2, scan->xs_itupdesc, &isnull);
 		text	   *name;
 		size_t		len;
-		char	   *key = keybuf;
 		FeatureEntry *e;
 
 		if (++walked > RANGE_STEPS_PER_NAME * (matched + 1) + 64)
@@ -446,7 +468,7 @@ range_names(FeatureStore *fs, Relation idx, Snapshot snap, FeatureEntry **sorted
 		{
 			memcpy(keybuf + 1, VARDATA_ANY(name), len);
 			keybuf[len + 1] = '\0';
-			e = hash_search(fs->cache, &key, HASH_FIND, NULL);
+			e = cache_find(fs, keybuf);
 			/* any unresolved entry of the file: it exists, whatever its batch */
 			if (e && !e->resolved && take_visible(fs, scan, e))
 				matched++;
@@ -677,6 +699,6 @@ features_end(FeatureStore *fs)
 	ExecCloseIndices(fs->rri);
 	FreeExecutorState(fs->estate);
 	table_close(fs->rel, NoLock);
-	hash_destroy(fs->cache);
+	fcache_destroy(fs->cache);
 	MemoryContextDelete(fs->ctx);
 }
