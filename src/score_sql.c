@@ -15,6 +15,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -129,6 +130,7 @@ typedef struct Scorer
 	double	   *sortbuf;
 	Datum		method_text;
 	struct NumericSlot *numerics;	/* jb_double's cache */
+	struct LayersSlot *layers;	/* layers_jsonb's cache */
 } Scorer;
 
 /*
@@ -144,6 +146,20 @@ typedef struct NumericSlot
 	uint64		bits;
 	Numeric		num;			/* NULL = empty */
 } NumericSlot;
+
+/*
+ * The layers column of recent results, direct-mapped by the layer values:
+ * across the datasets of one signature the per-layer (score, weight,
+ * matched, total) repeat a lot, and the JSON is rebuilt only when they
+ * differ.  Equal bytes mean equal values, so a hit is always exact.
+ */
+#define LAYERS_SLOTS 256
+
+typedef struct LayersSlot
+{
+	score_layer key[SCORE_LAYERS];
+	Jsonb	   *jb;				/* NULL = empty */
+} LayersSlot;
 
 static Scorer *
 scorer_begin(const pg_uuid_t *signature, Jsonb *options, bool details_default, TupleDesc desc)
@@ -165,6 +181,7 @@ scorer_begin(const pg_uuid_t *signature, Jsonb *options, bool details_default, T
 	s->sortbuf = palloc(sizeof(double) * nc);
 	s->method_text = CStringGetTextDatum(score_method_name(s->opts.method));
 	s->numerics = palloc0(sizeof(NumericSlot) * NUMERIC_SLOTS);
+	s->layers = palloc0(sizeof(LayersSlot) * LAYERS_SLOTS);
 	return s;
 }
 
@@ -280,8 +297,8 @@ jb_string(JsonbParseState **st, const char *s)
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
 
-static Datum
-layers_jsonb(Scorer *s, const score_result *res)
+static Jsonb *
+build_layers(Scorer *s, const score_result *res)
 {
 	JsonbParseState *st = NULL;
 	JsonbValue *root;
@@ -304,7 +321,34 @@ layers_jsonb(Scorer *s, const score_result *res)
 		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	}
 	root = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
-	return JsonbPGetDatum(JsonbValueToJsonb(root));
+	return JsonbValueToJsonb(root);
+}
+
+/* The layers column of res, through the scorer's cache. */
+static Datum
+layers_jsonb(Scorer *s, const score_result *res)
+{
+	score_layer key[SCORE_LAYERS];
+	LayersSlot *slot;
+
+	/* only what the JSON shows: layers without components are left out */
+	memset(key, 0, sizeof(key));
+	for (int l = 0; l < SCORE_LAYERS; l++)
+		if (res->layer[l].total != 0)
+			key[l] = res->layer[l];
+	slot = &s->layers[hash_bytes((const unsigned char *) key, sizeof(key)) % LAYERS_SLOTS];
+	if (slot->jb == NULL || memcmp(slot->key, key, sizeof(key)) != 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(s->layers));
+
+		if (slot->jb)
+			pfree(slot->jb);
+		slot->jb = build_layers(s, res);
+		memcpy(slot->key, key, sizeof(key));
+		MemoryContextSwitchTo(old);
+	}
+	/* the row is formed (and the value copied) before the slot can change */
+	return JsonbPGetDatum(slot->jb);
 }
 
 /* Every in-scope component: what it matched, at which level, with what values. */
