@@ -131,6 +131,8 @@ typedef struct Scorer
 	Datum		method_text;
 	struct NumericSlot *numerics;	/* jb_double's cache */
 	struct LayersSlot *layers;	/* layers_jsonb's cache */
+	double	   *sign_p;			/* concordance: p by (concordant, discordant),
+								 * -1 = not computed yet */
 } Scorer;
 
 /*
@@ -182,6 +184,10 @@ scorer_begin(const pg_uuid_t *signature, Jsonb *options, bool details_default, T
 	s->method_text = CStringGetTextDatum(score_method_name(s->opts.method));
 	s->numerics = palloc0(sizeof(NumericSlot) * NUMERIC_SLOTS);
 	s->layers = palloc0(sizeof(LayersSlot) * LAYERS_SLOTS);
+	/* The sign test depends on the two counts only: at most (n + 1)^2 values. */
+	s->sign_p = palloc(sizeof(double) * (nc + 1) * (nc + 1));
+	for (int i = 0; i < (nc + 1) * (nc + 1); i++)
+		s->sign_p[i] = -1.0;
 	return s;
 }
 
@@ -462,6 +468,15 @@ score_outcome(Scorer *s, const pg_uuid_t *dataset, int omics, Outcome *out)
 			score_permutation_p(&par, s->comp, sig->ncomp, rows.pool, rows.npool,
 								s->opts.permutations, s->opts.seed, s->scratch,
 								(int64_t *) s->work, tick, NULL, &out->p);
+		}
+		else if (par.method == SCORE_CONCORDANCE)
+		{
+			double	   *memo = &s->sign_p[out->res.concordant * (Max(sig->ncomp, 1) + 1) +
+										  out->res.discordant];
+
+			if (*memo < 0)
+				*memo = score_analytic_p(&par, s->comp, sig->ncomp, &out->res);
+			out->p = *memo;
 		}
 		else
 			out->p = score_analytic_p(&par, s->comp, sig->ncomp, &out->res);
