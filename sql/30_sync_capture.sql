@@ -138,6 +138,23 @@ SELECT amprenta.amprenta_ingest_text(E'gene,log2FoldChange,stat,pvalue,padj\nTP5
 SELECT sink, entity_type, count(*) FROM pg_temp.outbox() GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT body FROM amprenta.datasets d, amprenta._sync_document('dataset', d.id) WHERE d.name = 'sync doc';
 
+-- How long the worker may sleep: NULL with nothing queued (it naps its full
+-- naptime), 0 while captured changes or due rows wait, else until the first
+-- row falls due or the first lease expires.
+SELECT pg_temp.clear();
+SELECT amprenta._sync_ms_until_due('pinecone') IS NULL AS nothing_queued;
+UPDATE amprenta.datasets SET description = 'fourth' WHERE name = 'sync doc';
+SELECT amprenta._sync_ms_until_due('pinecone') AS captured;
+SELECT count(*) AS queued FROM pg_temp.outbox() WHERE sink = 'pinecone';
+SELECT amprenta._sync_ms_until_due('pinecone') AS due_now;
+UPDATE amprenta.sync_outbox SET next_attempt_at = now() + interval '1 hour' WHERE sink = 'pinecone';
+SELECT amprenta._sync_ms_until_due('pinecone') BETWEEN 3000000 AND 3600000 AS in_an_hour;
+UPDATE amprenta.sync_outbox SET state = 'inflight', lease_until = now() + interval '2 minutes' WHERE sink = 'pinecone';
+SELECT amprenta._sync_ms_until_due('pinecone') BETWEEN 60000 AND 120000 AS lease_ends;
+SELECT amprenta._sync_ms_until_due('notion') AS notion_too;
+SELECT pg_temp.clear();
+SELECT amprenta._sync_ms_until_due('notion') IS NULL AS idle_again;
+
 -- No worker serves this database.
 SELECT count(*) AS workers_here FROM amprenta.amprenta_worker_status() WHERE database = current_database();
 

@@ -518,7 +518,7 @@ outbox_reclaim(void)
 /*
  * Milliseconds until the worker has something to do for a sink (-1:
  * nothing): a pending row falls due (one waiting behind a leased row of the
- * same entity does not count), or a lease expires.
+ * same entity does not count), or a lease expires (_sync_ms_until_due).
  */
 int64
 outbox_ms_until_due(int sink)
@@ -528,19 +528,7 @@ outbox_ms_until_due(int sink)
 	bool		isnull;
 	Datum		d;
 
-	prepare_batch(&due_plan,
-				  "SELECT CASE WHEN EXISTS (SELECT 1 FROM amprenta.sync_capture WHERE sink = $1) THEN 0 ELSE"
-				  "       greatest(0, ceil(extract(epoch FROM least("
-				  "         (SELECT min(o.next_attempt_at) FROM amprenta.sync_outbox o"
-				  "           WHERE o.sink = $1 AND o.state = 'pending'"
-				  "             AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox i"
-				  "                              WHERE i.state = 'inflight' AND i.sink = o.sink"
-				  "                                AND i.entity_type = o.entity_type"
-				  "                                AND i.entity_id = o.entity_id)),"
-				  "         (SELECT min(lease_until) FROM amprenta.sync_outbox"
-				  "           WHERE sink = $1 AND state = 'inflight'))"
-				  "       - clock_timestamp()) * 1000))::bigint END",
-				  1, argtypes);
+	prepare_batch(&due_plan, "SELECT amprenta._sync_ms_until_due($1)", 1, argtypes);
 	args[0] = CStringGetTextDatum(sync_sink_name(sink));
 	if (SPI_execute_plan(due_plan, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "reading sync_outbox failed");

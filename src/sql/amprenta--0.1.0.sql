@@ -1434,6 +1434,30 @@ $$;
 COMMENT ON FUNCTION amprenta._sync_claim(text, integer, integer) IS
 	'Internal: leases up to batch due queue rows of a sink for lease_seconds; returns them.';
 
+-- NULL when nothing is queued: the worker then sleeps its full naptime.
+-- (greatest(0, NULL) would be 0, a wake-up every millisecond.)
+CREATE FUNCTION amprenta._sync_ms_until_due(sink text) RETURNS bigint
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, amprenta AS
+$$
+	SELECT CASE
+		WHEN EXISTS (SELECT 1 FROM amprenta.sync_capture c WHERE c.sink = $1) THEN 0
+		ELSE (SELECT greatest(0, ceil(extract(epoch FROM d.t - clock_timestamp()) * 1000))::bigint
+				FROM (SELECT least(
+						(SELECT min(o.next_attempt_at) FROM amprenta.sync_outbox o
+						  WHERE o.sink = $1 AND o.state = 'pending'
+							AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox i
+											 WHERE i.state = 'inflight' AND i.sink = o.sink
+											   AND i.entity_type = o.entity_type
+											   AND i.entity_id = o.entity_id)),
+						(SELECT min(l.lease_until) FROM amprenta.sync_outbox l
+						  WHERE l.sink = $1 AND l.state = 'inflight')) AS t) d
+			   WHERE d.t IS NOT NULL)
+	END
+$$;
+COMMENT ON FUNCTION amprenta._sync_ms_until_due(text) IS
+	'Internal: milliseconds until the worker has something to do for a sink (a pending row falls due, a lease expires, or captured changes wait); NULL when nothing is queued.';
+
 CREATE FUNCTION amprenta.amprenta_notion_sync(entity_type text DEFAULT NULL, entity_id uuid DEFAULT NULL,
 											  wait_seconds integer DEFAULT 0)
 	RETURNS bigint
