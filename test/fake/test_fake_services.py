@@ -337,6 +337,16 @@ def _():
     eq(len(pages_state()), 2)
 
 
+@test("listeners send with TCP_NODELAY, so a response body never waits for the client's delayed ACK")
+def _():
+    # A response leaves in two writes (head, then body); with Nagle's
+    # algorithm the second waits for the ACK of the first, which a client
+    # delays by up to 40 ms: every answer would be that much late.
+    sys.path.insert(0, HERE)
+    from fakesvc import httpd
+    assert httpd.Handler.disable_nagle_algorithm is True, "Nagle's algorithm is on"
+
+
 @test("POST /__fake/reset clears pages, vectors, faults, log and config; seeded ids are stable")
 def _():
     create("reset-1")
