@@ -123,8 +123,10 @@ import sys
 b0, b1, p0, p1 = map(float, sys.argv[1:5])
 vec, ups, served = int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
 base, e2e = b1 - b0, p1 - p0
-print("| sync to Pinecone: %d vectors in %d upserts, %.0f vectors/s (target ≤ 2×) "
-      "| embed + serialize alone %.2f s | end to end %.2f s | %.2f× |" % (vec, ups, vec / e2e, base, e2e, e2e / base))
-print("| same, without the time the fake itself spent serving the requests (%.2f s, Python parsing and storing the vectors) "
-      "| embed + serialize alone %.2f s | end to end %.2f s | %.2f× |" % (served, base, e2e - served, (e2e - served) / base))
+# The fake's own serving time overlaps the worker's (one batch's upsert is
+# answered while the next is prepared): reported, not subtracted.
+print("| sync to Pinecone: %d vectors in %d upserts, %.0f vectors/s; the fake spent %.0f%% of the time "
+      "serving them, alongside the worker (target ≤ 2×) "
+      "| embed + serialize alone %.2f s | end to end %.2f s | %.2f× |"
+      % (vec, ups, vec / e2e, 100.0 * served / e2e, base, e2e, e2e / base))
 PY
