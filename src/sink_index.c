@@ -543,6 +543,25 @@ pinecone_key(SyncContext *ctx, SyncItem *items, int n)
 }
 
 /*
+ * The headers of a Pinecone request, NULL-terminated, into headers[4];
+ * auth (PINECONE_AUTH_MAX bytes) holds the key's.
+ */
+#define PINECONE_AUTH_MAX 4200
+
+static void
+pinecone_headers(const char **headers, char *auth, const char *key, bool has_body)
+{
+	int			h = 0;
+
+	snprintf(auth, PINECONE_AUTH_MAX, "Api-Key: %s", key);
+	headers[h++] = auth;
+	headers[h++] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
+	if (has_body)
+		headers[h++] = "Content-Type: application/json";
+	headers[h] = NULL;
+}
+
+/*
  * One request to Pinecone (control or data plane) with its key and API
  * version; body may be NULL.  Returns sync_http's result.
  */
@@ -550,16 +569,10 @@ static int
 pinecone_call(SyncContext *ctx, HttpRequest *req, const char *method, const char *url,
 			  const char *key, const char *body)
 {
-	char		auth[4200];
+	char		auth[PINECONE_AUTH_MAX];
 	const char *headers[4];
-	int			h = 0;
 
-	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
-	headers[h++] = auth;
-	headers[h++] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
-	if (body)
-		headers[h++] = "Content-Type: application/json";
-	headers[h] = NULL;
+	pinecone_headers(headers, auth, key, body != NULL);
 	return sync_request(ctx, SYNC_SINK_PINECONE, req, method, url, headers, body, false);
 }
 
@@ -776,7 +789,7 @@ pinecone_send_async(SyncContext *ctx, const char *key, char *body, int nvectors,
 					SyncItem *items, int n, int *idx, int k)
 {
 	AsyncUpsert *a;
-	char		auth[4200];
+	char		auth[PINECONE_AUTH_MAX];
 	char		url[1024];
 	const char *headers[4];
 
@@ -798,16 +811,8 @@ pinecone_send_async(SyncContext *ctx, const char *key, char *body, int nvectors,
 	a->cxt = CurrentMemoryContext;
 
 	snprintf(url, sizeof(url), "%s/vectors/upsert", data_host);
-	snprintf(auth, sizeof(auth), "Api-Key: %s", key);
-	headers[0] = auth;
-	headers[1] = "X-Pinecone-Api-Version: " PINECONE_API_VERSION;
-	headers[2] = "Content-Type: application/json";
-	headers[3] = NULL;
-	a->req.method = "POST";
-	a->req.url = url;
-	a->req.headers = headers;
-	a->req.body = body;
-	a->req.body_len = strlen(body);
+	pinecone_headers(headers, auth, key, true);
+	sync_request_fill(&a->req, "POST", url, headers, body, false);
 	sync_http_start(ctx, SYNC_SINK_PINECONE, &a->req, items, async_upsert_done, a);
 	a->req.url = NULL;			/* both gone when we return; libcurl has copies */
 	a->req.headers = NULL;

@@ -181,17 +181,13 @@ sync_http_abandon(SyncContext *ctx)
 }
 
 /*
- * One request of a sink: req is filled from the arguments (headers is a
- * NULL-terminated list that only has to live during the call; body may be
- * NULL; not_idempotent: never sent again on a reused connection) and
- * performed by sync_http(), whose result is returned.
+ * req filled from the arguments: headers is a NULL-terminated list, body
+ * may be NULL, not_idempotent: never sent again on a reused connection.
  */
-int
-sync_request(SyncContext *ctx, int sink, HttpRequest *req, const char *method,
-			 const char *url, const char **headers, const char *body, bool not_idempotent)
+void
+sync_request_fill(HttpRequest *req, const char *method, const char *url,
+				  const char **headers, const char *body, bool not_idempotent)
 {
-	int			rc;
-
 	memset(req, 0, sizeof(*req));
 	req->method = method;
 	req->url = url;
@@ -199,6 +195,20 @@ sync_request(SyncContext *ctx, int sink, HttpRequest *req, const char *method,
 	req->body = body;
 	req->body_len = body ? strlen(body) : 0;
 	req->not_idempotent = not_idempotent;
+}
+
+/*
+ * One request of a sink: req is filled from the arguments (sync_request_fill;
+ * headers only have to live during the call) and performed by sync_http(),
+ * whose result is returned.
+ */
+int
+sync_request(SyncContext *ctx, int sink, HttpRequest *req, const char *method,
+			 const char *url, const char **headers, const char *body, bool not_idempotent)
+{
+	int			rc;
+
+	sync_request_fill(req, method, url, headers, body, not_idempotent);
 	rc = sync_http(ctx, sink, req, 1);
 	req->headers = NULL;		/* the caller's, gone after it returns */
 	return rc;

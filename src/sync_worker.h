@@ -116,6 +116,8 @@ extern void sync_http_start(SyncContext *ctx, int sink, HttpRequest *req, const 
 extern bool sync_http_settle(SyncContext *ctx, const void *owner);
 extern const void *sync_http_pending(SyncContext *ctx);
 extern void sync_http_abandon(SyncContext *ctx);
+extern void sync_request_fill(HttpRequest *req, const char *method, const char *url,
+							  const char **headers, const char *body, bool not_idempotent);
 extern int	sync_request(SyncContext *ctx, int sink, HttpRequest *req, const char *method,
 						 const char *url, const char **headers, const char *body,
 						 bool not_idempotent);
