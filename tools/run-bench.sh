@@ -22,6 +22,20 @@ export AMPRENTA_BENCH_DIR=$dir/files AMPRENTA_SRC_DIR=$dir/tree PG_BINDIR
 amp_as_user mkdir -p "$AMPRENTA_BENCH_DIR" "$AMPRENTA_SRC_DIR"
 tar -C . --exclude=./.git --exclude=./build -cf - test/data | amp_as_user tar -C "$AMPRENTA_SRC_DIR" -xf -
 
+# For the benchmarks that start a sync worker: wait until none serves the
+# benchmark database (one left by an earlier benchmark exits after its
+# settings were reset), then empty the sync queue, so that nothing an
+# earlier benchmark queued is measured and no TRUNCATE runs under a worker.
+amp_bench_empty_queue() {
+	local q=("$PG_BINDIR/psql" -X -q -At -v ON_ERROR_STOP=1 -d amprenta_bench)
+	"${q[@]}" -c "CREATE EXTENSION IF NOT EXISTS amprenta" >/dev/null
+	until [ "$("${q[@]}" -c "SELECT count(*) FROM amprenta.amprenta_worker_status() WHERE database = current_database() AND pid IS NOT NULL")" = 0 ]; do
+		sleep 0.2
+	done
+	"${q[@]}" -c "TRUNCATE amprenta.chunks, amprenta.sync_refs, amprenta.sync_outbox, amprenta.sync_capture" >/dev/null
+}
+export -f amp_bench_empty_queue
+
 rows=$dir/rows.md
 : >"$rows"
 only=${BENCH:-}

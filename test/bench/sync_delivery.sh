@@ -53,12 +53,9 @@ control=http://127.0.0.1:$(port pinecone_control)
 # fake_get URL EXPR: EXPR evaluated on the decoded JSON answer (as d).
 fake_get() { python3 -c "import json,sys,urllib.request; d=json.load(urllib.request.urlopen(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "${2:-0}"; }
 
-# Start from an empty queue, before any worker serves this database: what
-# earlier benchmarks left (captures, queue rows, refs) is not part of this
-# measurement, and truncating under a running worker could deadlock with it.
-"${psql[@]}" -c "CREATE EXTENSION IF NOT EXISTS amprenta" >/dev/null
-until [ "$("${psql[@]}" -c "SELECT count(*) FROM amprenta.amprenta_worker_status() WHERE database = current_database() AND pid IS NOT NULL")" = 0 ]; do sleep 0.2; done
-"${psql[@]}" -c "TRUNCATE amprenta.chunks, amprenta.sync_refs, amprenta.sync_outbox, amprenta.sync_capture" >/dev/null
+# Start from an empty queue, before any worker serves this database
+# (amp_bench_empty_queue, tools/run-bench.sh).
+amp_bench_empty_queue
 
 "${psql[@]}" >/dev/null <<SQL
 ALTER SYSTEM SET amprenta.databases = 'amprenta_bench';

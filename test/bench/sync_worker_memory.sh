@@ -13,14 +13,11 @@
 set -euo pipefail
 psql=("$PG_BINDIR/psql" -X -q -At -v ON_ERROR_STOP=1 -d amprenta_bench)
 
-# The queue is emptied and filled before a worker serves this database
-# (truncating under a running worker could deadlock with it); one left by
-# an earlier benchmark is waited out first.
-"${psql[@]}" -c "CREATE EXTENSION IF NOT EXISTS amprenta" >/dev/null
-until [ "$("${psql[@]}" -c "SELECT count(*) FROM amprenta.amprenta_worker_status() WHERE database = current_database() AND pid IS NOT NULL")" = 0 ]; do sleep 0.2; done
+# The queue is emptied (amp_bench_empty_queue, tools/run-bench.sh) and
+# filled before a worker serves this database.
+amp_bench_empty_queue
 "${psql[@]}" >/dev/null <<'SQL'
 SET amprenta.sync_enabled = off;
-TRUNCATE amprenta.chunks, amprenta.sync_refs, amprenta.sync_outbox, amprenta.sync_capture;
 INSERT INTO amprenta.programs (name, description)
 SELECT 'memory program ' || g, 'Fluid biomarkers, cohort ' || g || ': ceramides, sphingomyelins and neurofilament light.'
   FROM generate_series(1, 100000) g;
