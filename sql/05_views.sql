@@ -49,8 +49,10 @@ INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id, next_attempt
 	('notion', 'upsert', 'program', '00000000-0000-0000-0000-0000000000a1', now() - interval '1 minute'),
 	('notion', 'upsert', 'program', '00000000-0000-0000-0000-0000000000a2', now() + interval '1 hour'),
 	('pinecone', 'delete', 'dataset', '00000000-0000-0000-0000-0000000000c1', now());
-INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id, state, lease_until) VALUES
-	('pinecone', 'upsert', 'program', '00000000-0000-0000-0000-0000000000a1', 'inflight', now() + interval '5 minutes');
+WITH leased AS (INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id) VALUES
+	('pinecone', 'upsert', 'program', '00000000-0000-0000-0000-0000000000a1') RETURNING id)
+INSERT INTO amprenta.sync_leases (sink, outbox_ids, leased_by, lease_until)
+	SELECT 'pinecone', array_agg(id), 0, now() + interval '5 minutes' FROM leased;
 INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id, state, last_error, last_http_status) VALUES
 	('notion', 'upsert', 'experiment', '00000000-0000-0000-0000-0000000000b1', 'dead', 'validation_error', 400);
 INSERT INTO amprenta.sync_refs (sink, entity_type, entity_id, external_id) VALUES
@@ -60,6 +62,7 @@ SELECT sink, pending, due, inflight, dead, oldest_pending_age >= interval '0' AS
   FROM amprenta.sync_status;
 
 DELETE FROM amprenta.sync_refs;
+DELETE FROM amprenta.sync_leases;
 DELETE FROM amprenta.sync_outbox;
 DELETE FROM amprenta.ingestions;
 DELETE FROM amprenta.datasets;

@@ -17,6 +17,7 @@ BEGIN
 END $$;
 CREATE FUNCTION pg_temp.clear() RETURNS void LANGUAGE sql AS $$
 	DELETE FROM amprenta.sync_capture;
+	DELETE FROM amprenta.sync_leases;
 	DELETE FROM amprenta.sync_outbox;
 $$;
 
@@ -112,14 +113,35 @@ BEGIN;
 SELECT amprenta.amprenta_pinecone_sync('dataset', NULL, 5);
 ROLLBACK;
 
--- The claim leases due rows; an entity with a leased row waits.
-SELECT count(*) AS claimed FROM amprenta._sync_claim('notion', 1, 60);
-SELECT state, count(*) FROM amprenta.sync_outbox WHERE sink = 'notion' GROUP BY 1 ORDER BY 1;
+-- The claim leases due rows: one sync_leases row per claim, the queue rows
+-- untouched; a leased row is not claimed again.
+CREATE TEMP TABLE claimed AS SELECT * FROM amprenta._sync_claim('notion', 1, 60);
+SELECT count(*) AS claimed, count(DISTINCT lease_id) AS leases,
+       bool_and(version = (SELECT xmin FROM amprenta.sync_outbox o WHERE o.id = c.id)) AS versions
+  FROM claimed c;
+SELECT pending, inflight FROM amprenta.sync_status WHERE sink = 'notion';
 SELECT count(*) AS claimed_again FROM amprenta._sync_claim('notion', 10, 60);
 SELECT count(*) AS nothing_left FROM amprenta._sync_claim('notion', 10, 60);
+SELECT count(*) AS leases, sum(cardinality(outbox_ids)) AS rows_leased FROM amprenta.sync_leases WHERE sink = 'notion';
+-- A change queued for a leased entity updates its row (a new version): the
+-- worker's record then leaves it queued.
+UPDATE amprenta.datasets SET description = 'changed while leased'
+ WHERE id = (SELECT entity_id FROM claimed);
+SELECT amprenta._sync_expand(100) AS coalesced;
+SELECT count(*) AS rows_of_entity, bool_and(o.xmin <> c.version) AS version_moved_on
+  FROM claimed c JOIN amprenta.sync_outbox o ON o.sink = 'notion' AND o.entity_id = c.entity_id;
+-- An expired lease ends: its rows are due again, one attempt spent.
+UPDATE amprenta.sync_leases SET lease_until = now() - interval '1 second' WHERE sink = 'notion';
+SELECT amprenta._sync_reclaim() AS reclaimed;
+SELECT count(*) AS leases_left FROM amprenta.sync_leases;
+SELECT state, attempts, last_error, count(*) FROM amprenta.sync_outbox WHERE sink = 'notion' GROUP BY 1, 2, 3 ORDER BY 1, 2;
+-- A claim sees the leases committed before it: it needs READ COMMITTED.
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT count(*) FROM amprenta._sync_claim('notion', 1, 60);
+ROLLBACK;
 
 -- Dead rows, the errors view, and amprenta_retry_dead.
-UPDATE amprenta.sync_outbox SET state = 'dead', lease_until = NULL, last_error = 'HTTP 400: validation_error',
+UPDATE amprenta.sync_outbox SET state = 'dead', last_error = 'HTTP 400: validation_error',
 	last_http_status = 400 WHERE sink = 'notion';
 SELECT sink, entity_type, entity_name, state, last_http_status, last_error FROM amprenta.sync_errors ORDER BY entity_name;
 -- A newer change of one of them is already pending: its dead row is dropped.
@@ -149,7 +171,8 @@ SELECT count(*) AS queued FROM pg_temp.outbox() WHERE sink = 'pinecone';
 SELECT amprenta._sync_ms_until_due('pinecone') AS due_now;
 UPDATE amprenta.sync_outbox SET next_attempt_at = now() + interval '1 hour' WHERE sink = 'pinecone';
 SELECT amprenta._sync_ms_until_due('pinecone') BETWEEN 3000000 AND 3600000 AS in_an_hour;
-UPDATE amprenta.sync_outbox SET state = 'inflight', lease_until = now() + interval '2 minutes' WHERE sink = 'pinecone';
+INSERT INTO amprenta.sync_leases (sink, outbox_ids, leased_by, lease_until)
+	SELECT 'pinecone', array_agg(id), 0, now() + interval '2 minutes' FROM amprenta.sync_outbox WHERE sink = 'pinecone';
 SELECT amprenta._sync_ms_until_due('pinecone') BETWEEN 60000 AND 120000 AS lease_ends;
 SELECT amprenta._sync_ms_until_due('notion') AS notion_too;
 SELECT pg_temp.clear();

@@ -2,10 +2,11 @@
  * sync_outbox.c - the worker's side of amprenta.sync_outbox: claim, read,
  * record, reclaim.
  *
- * Claims lease rows (FOR UPDATE SKIP LOCKED, committed at once) so that a
- * worker that dies leaves them to be taken again when the lease expires:
- * at-least-once delivery, made exactly-once at the sinks by idempotent
- * calls.  Every statement is planned per batch (see prepare_batch).
+ * A claim leases a batch of rows (one sync_leases row, committed at once)
+ * so that a worker that dies leaves them to be taken again when the lease
+ * expires: at-least-once delivery, made exactly-once at the sinks by
+ * idempotent calls.  Every statement is planned per batch (see
+ * prepare_batch).
  */
 #include "postgres.h"
 
@@ -64,7 +65,7 @@ outbox_claim(int sink, int limit, SyncItem **itemsp)
 	uint64		n;
 
 	prepare_batch(&claim_plan,
-				  "SELECT id, op, entity_type, entity_id::text, attempts"
+				  "SELECT id, op, entity_type, entity_id::text, attempts, version, lease_id"
 				  "  FROM amprenta._sync_claim($1, $2, $3)",
 				  3, argtypes);
 	args[0] = CStringGetTextDatum(sync_sink_name(sink));
@@ -89,7 +90,10 @@ outbox_claim(int sink, int limit, SyncItem **itemsp)
 		s = SPI_getvalue(tup, desc, 4);
 		strlcpy(it->entity_id_str, s, sizeof(it->entity_id_str));
 		it->entity_id = *DatumGetUUIDP(DirectFunctionCall1(uuid_in, CStringGetDatum(s)));
-		it->attempts = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
+		/* the attempts spent before, and this one */
+		it->attempts = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull)) + 1;
+		it->version = DatumGetTransactionId(SPI_getbinval(tup, desc, 6, &isnull));
+		it->lease_id = DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
 	}
 	*itemsp = items;
 	return (int) n;
@@ -281,15 +285,15 @@ bytea_datum(const uint8 *p, int len)
 
 /*
  * Record the outcome of a round: sync_refs and page ids for what was
- * delivered, then the queue rows (delete, retry later, or dead).  A failed
- * row that a newer change of the same entity has meanwhile superseded is
- * dropped: the pending row carries the latest state.
+ * delivered, then the queue rows (delete, retry later, or dead) and the
+ * end of the batch's lease.
  */
 void
 outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 {
-	Oid			rtypes[5] = {INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID};
-	Datum		rargs[5];
+	Oid			rtypes[8] = {INT8ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID,
+	XIDARRAYOID, INT4ARRAYOID, INT8ARRAYOID};
+	Datum		rargs[8];
 	Datum	   *ids = palloc(sizeof(Datum) * Max(n, 1));
 	Datum	   *outcomes = palloc(sizeof(Datum) * Max(n, 1));
 	Datum	   *delays = palloc(sizeof(Datum) * Max(n, 1));
@@ -297,6 +301,10 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 	bool	   *errnulls = palloc(sizeof(bool) * Max(n, 1));
 	Datum	   *statuses = palloc(sizeof(Datum) * Max(n, 1));
 	bool	   *stnulls = palloc(sizeof(bool) * Max(n, 1));
+	Datum	   *versions = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *attempts = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *leases = palloc(sizeof(Datum) * Max(n, 1));
+	int			nleases = 0;
 	int			dims[1] = {n};
 	int			lbs[1] = {1};
 	const char *sinkname = sync_sink_name(sink);
@@ -439,36 +447,46 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 		errnulls[i] = it->error[0] == '\0';
 		statuses[i] = Int32GetDatum((int32) it->http_status);
 		stnulls[i] = it->http_status == 0;
+		versions[i] = TransactionIdGetDatum(it->version);
+		attempts[i] = Int32GetDatum(it->attempts);
+		/* one lease per batch: its rows come in a run */
+		if (nleases == 0 || DatumGetInt64(leases[nleases - 1]) != it->lease_id)
+			leases[nleases++] = Int64GetDatum(it->lease_id);
 	}
 
+	/*
+	 * Delivered rows are deleted unless a newer change of the entity was
+	 * queued into them meanwhile (their version moved on): those stay,
+	 * due at once.  Failed rows back off or die; a failed row with a newer
+	 * change starts afresh.  The batch's lease ends in the same statement.
+	 */
 	prepare_batch(&record_plan,
-				  "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::int[])"
-				  "             AS r (id, outcome, delay_ms, err, status)),"
-				  " gone AS ("
+				  "WITH r AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[],"
+				  "                                $5::int[], $6::xid[], $7::int[])"
+				  "             AS r (id, outcome, delay_ms, err, status, version, attempts)),"
+				  " done AS ("
 				  "  DELETE FROM amprenta.sync_outbox o USING r"
-				  "   WHERE o.id = r.id AND o.state = 'inflight'"
-				  "     AND (r.outcome = 'done'"
-				  "          OR (r.outcome <> 'dead' AND EXISTS ("
-				  "              SELECT 1 FROM amprenta.sync_outbox p WHERE p.state = 'pending'"
-				  "                 AND p.sink = o.sink AND p.entity_type = o.entity_type"
-				  "                 AND p.entity_id = o.entity_id)))"
-				  "  RETURNING o.id)"
+				  "   WHERE o.id = r.id AND r.outcome = 'done' AND o.xmin = r.version),"
+				  " lease AS ("
+				  "  DELETE FROM amprenta.sync_leases l WHERE l.id = ANY ($8::bigint[]))"
 				  " UPDATE amprenta.sync_outbox o"
-				  "    SET state = CASE WHEN r.outcome = 'dead' THEN 'dead' ELSE 'pending' END,"
-				  "        lease_until = NULL, leased_by = NULL,"
-				  "        attempts = CASE WHEN r.outcome = 'throttled' THEN greatest(o.attempts - 1, 0)"
-				  "                        ELSE o.attempts END,"
-				  "        next_attempt_at = now() + r.delay_ms * interval '1 millisecond',"
+				  "    SET state = CASE WHEN r.outcome = 'dead' AND o.xmin = r.version THEN 'dead' ELSE 'pending' END,"
+				  "        attempts = CASE WHEN o.xmin <> r.version THEN 0"
+				  "                        WHEN r.outcome = 'throttled' THEN o.attempts ELSE r.attempts END,"
+				  "        next_attempt_at = CASE WHEN o.xmin <> r.version THEN now()"
+				  "                               ELSE now() + r.delay_ms * interval '1 millisecond' END,"
 				  "        last_error = coalesce(r.err, o.last_error), last_http_status = r.status"
 				  "   FROM r"
-				  "  WHERE o.id = r.id AND o.state = 'inflight' AND r.outcome <> 'done'"
-				  "    AND o.id NOT IN (SELECT id FROM gone)",
-				  5, rtypes);
+				  "  WHERE o.id = r.id AND o.state = 'pending' AND r.outcome <> 'done'",
+				  8, rtypes);
 	rargs[0] = PointerGetDatum(construct_md_array(ids, NULL, 1, dims, lbs, INT8OID, 8, true, TYPALIGN_DOUBLE));
 	rargs[1] = PointerGetDatum(construct_md_array(outcomes, NULL, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
 	rargs[2] = PointerGetDatum(construct_md_array(delays, NULL, 1, dims, lbs, INT8OID, 8, true, TYPALIGN_DOUBLE));
 	rargs[3] = PointerGetDatum(construct_md_array(errors, errnulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
 	rargs[4] = PointerGetDatum(construct_md_array(statuses, stnulls, 1, dims, lbs, INT4OID, 4, true, TYPALIGN_INT));
+	rargs[5] = PointerGetDatum(construct_md_array(versions, NULL, 1, dims, lbs, XIDOID, sizeof(TransactionId), true, TYPALIGN_INT));
+	rargs[6] = PointerGetDatum(construct_md_array(attempts, NULL, 1, dims, lbs, INT4OID, 4, true, TYPALIGN_INT));
+	rargs[7] = PointerGetDatum(construct_array(leases, nleases, INT8OID, 8, true, TYPALIGN_DOUBLE));
 	if (SPI_execute_plan(record_plan, rargs, NULL, false, 0) < 0)
 		elog(ERROR, "recording sync_outbox outcomes failed");
 }
@@ -489,30 +507,18 @@ outbox_expand(void)
 }
 
 /*
- * Leases that expired (their worker died or hung) return to the queue, or
- * are dropped when a newer change of the entity is already pending.
+ * Leases that expired (their worker died or hung) end; their rows are due
+ * again, one attempt spent (amprenta._sync_reclaim).
  */
 int64
 outbox_reclaim(void)
 {
-	prepare_batch(&reclaim_plan,
-				  "WITH expired AS ("
-				  "  SELECT o.id, o.sink, o.entity_type, o.entity_id FROM amprenta.sync_outbox o"
-				  "   WHERE o.state = 'inflight' AND o.lease_until < now() FOR UPDATE SKIP LOCKED),"
-				  " gone AS ("
-				  "  DELETE FROM amprenta.sync_outbox o USING expired e"
-				  "   WHERE o.id = e.id AND EXISTS (SELECT 1 FROM amprenta.sync_outbox p"
-				  "          WHERE p.state = 'pending' AND p.sink = e.sink AND p.entity_type = e.entity_type"
-				  "            AND p.entity_id = e.entity_id)"
-				  "  RETURNING o.id)"
-				  " UPDATE amprenta.sync_outbox o"
-				  "    SET state = 'pending', lease_until = NULL, leased_by = NULL, next_attempt_at = now(),"
-				  "        last_error = coalesce(o.last_error, 'lease expired: the worker stopped during delivery')"
-				  "   FROM expired e WHERE o.id = e.id AND o.id NOT IN (SELECT id FROM gone)",
-				  0, NULL);
-	if (SPI_execute_plan(reclaim_plan, NULL, NULL, false, 0) < 0)
+	bool		isnull;
+
+	prepare_batch(&reclaim_plan, "SELECT amprenta._sync_reclaim()", 0, NULL);
+	if (SPI_execute_plan(reclaim_plan, NULL, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reclaiming sync_outbox leases failed");
-	return (int64) SPI_processed;
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 /*

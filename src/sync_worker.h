@@ -31,7 +31,9 @@ typedef struct SyncItem
 	char		entity_type[16];
 	pg_uuid_t	entity_id;
 	char		entity_id_str[37];
-	int			attempts;
+	int			attempts;		/* this attempt's number, from 1 */
+	TransactionId version;		/* xmin of the row when claimed */
+	int64		lease_id;		/* the sync_leases row of the batch */
 
 	/* read in the claim transaction */
 	bool		exists;			/* the entity still exists */

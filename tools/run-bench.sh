@@ -32,7 +32,7 @@ amp_bench_empty_queue() {
 	until [ "$("${q[@]}" -c "SELECT count(*) FROM amprenta.amprenta_worker_status() WHERE database = current_database() AND pid IS NOT NULL")" = 0 ]; do
 		sleep 0.2
 	done
-	"${q[@]}" -c "TRUNCATE amprenta.chunks, amprenta.sync_refs, amprenta.sync_outbox, amprenta.sync_capture" >/dev/null
+	"${q[@]}" -c "TRUNCATE amprenta.chunks, amprenta.sync_refs, amprenta.sync_outbox, amprenta.sync_leases, amprenta.sync_capture" >/dev/null
 }
 export -f amp_bench_empty_queue
 

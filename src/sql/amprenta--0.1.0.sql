@@ -606,46 +606,56 @@ CREATE TABLE amprenta.sync_outbox (
 					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
 	entity_id		uuid NOT NULL,
 	state			text NOT NULL DEFAULT 'pending'
-					CHECK (state IN ('pending', 'inflight', 'dead')),
+					CHECK (state IN ('pending', 'dead')),
 	attempts		integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
 	next_attempt_at	timestamptz NOT NULL DEFAULT now(),
-	lease_until		timestamptz,
-	leased_by		integer,
 	last_error		text,
 	last_http_status integer,
 	created_at		timestamptz NOT NULL DEFAULT now(),
-	updated_at		timestamptz NOT NULL DEFAULT now(),
-	CHECK ((state = 'inflight') = (lease_until IS NOT NULL))
+	updated_at		timestamptz NOT NULL DEFAULT now()
 ) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01);
--- One pending row per entity and sink: repeated changes coalesce.
+-- One pending row per entity and sink: repeated changes coalesce, also
+-- into a row a worker is delivering (the worker then sees the row's
+-- version changed and leaves it queued instead of deleting it).
 CREATE UNIQUE INDEX sync_outbox_pending_key
 	ON amprenta.sync_outbox (sink, entity_type, entity_id) WHERE state = 'pending';
 -- The claim's order: with id in the key a claim reads its batch off the
 -- index and stops, instead of sorting every due row first.
 CREATE INDEX sync_outbox_due
 	ON amprenta.sync_outbox (sink, next_attempt_at, id) WHERE state = 'pending';
-CREATE INDEX sync_outbox_leases
-	ON amprenta.sync_outbox (lease_until) WHERE state = 'inflight';
--- "Is a row of this entity leased?" (the claim skips such entities): a probe
--- whatever the planner believes about the table's size.  Without it, a plan
--- made while the queue looked empty scanned the whole queue per candidate.
-CREATE INDEX sync_outbox_inflight_key
-	ON amprenta.sync_outbox (sink, entity_type, entity_id) WHERE state = 'inflight';
-COMMENT ON TABLE amprenta.sync_outbox IS 'Durable queue of changes to deliver to Notion and Pinecone; drained by the sync worker. Delivered rows are deleted.';
+COMMENT ON TABLE amprenta.sync_outbox IS 'Durable queue of changes to deliver to Notion and Pinecone; drained by the sync worker. Delivered rows are deleted; rows being delivered are listed in sync_leases.';
 COMMENT ON COLUMN amprenta.sync_outbox.id IS 'Queue order.';
 COMMENT ON COLUMN amprenta.sync_outbox.sink IS 'Destination: notion or pinecone.';
 COMMENT ON COLUMN amprenta.sync_outbox.op IS 'upsert (send the current row) or delete.';
 COMMENT ON COLUMN amprenta.sync_outbox.entity_type IS 'Kind of entity changed.';
 COMMENT ON COLUMN amprenta.sync_outbox.entity_id IS 'Id of the entity changed.';
-COMMENT ON COLUMN amprenta.sync_outbox.state IS 'pending (waiting), inflight (leased by a worker) or dead (given up; see last_error).';
-COMMENT ON COLUMN amprenta.sync_outbox.attempts IS 'Delivery attempts spent (rate-limit pauses spend none).';
+COMMENT ON COLUMN amprenta.sync_outbox.state IS 'pending (waiting, or being delivered when a lease in sync_leases lists it) or dead (given up; see last_error).';
+COMMENT ON COLUMN amprenta.sync_outbox.attempts IS 'Delivery attempts spent and failed (rate-limit pauses spend none).';
 COMMENT ON COLUMN amprenta.sync_outbox.next_attempt_at IS 'Earliest time of the next attempt (backoff).';
-COMMENT ON COLUMN amprenta.sync_outbox.lease_until IS 'While inflight: when the lease expires and the row returns to pending.';
-COMMENT ON COLUMN amprenta.sync_outbox.leased_by IS 'Process id of the worker holding the lease.';
 COMMENT ON COLUMN amprenta.sync_outbox.last_error IS 'Last error message (API keys never appear here).';
 COMMENT ON COLUMN amprenta.sync_outbox.last_http_status IS 'HTTP status of the last attempt, if any.';
 COMMENT ON COLUMN amprenta.sync_outbox.created_at IS 'When the change was first enqueued.';
 COMMENT ON COLUMN amprenta.sync_outbox.updated_at IS 'When the row last changed (kept by a trigger).';
+
+-- A claim writes one lease row for its whole batch instead of rewriting
+-- every claimed queue row (and its index entries): claiming 500 rows was
+-- a fifth of a worker's time.  Claims take this table's lock in turn
+-- (amprenta._sync_claim), so a claim sees every lease committed before it.
+CREATE TABLE amprenta.sync_leases (
+	id				bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	sink			text NOT NULL CHECK (sink IN ('notion', 'pinecone')),
+	outbox_ids		bigint[] NOT NULL CHECK (cardinality(outbox_ids) > 0),
+	leased_by		integer NOT NULL,
+	lease_until		timestamptz NOT NULL,
+	created_at		timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE amprenta.sync_leases IS 'Batches of sync_outbox rows a worker is delivering, one row per claim; deleted when the batch is recorded, or when the lease expires (the rows return to the queue with one attempt spent).';
+COMMENT ON COLUMN amprenta.sync_leases.id IS 'Lease number.';
+COMMENT ON COLUMN amprenta.sync_leases.sink IS 'notion or pinecone.';
+COMMENT ON COLUMN amprenta.sync_leases.outbox_ids IS 'The sync_outbox rows leased.';
+COMMENT ON COLUMN amprenta.sync_leases.leased_by IS 'Process id of the worker holding the lease.';
+COMMENT ON COLUMN amprenta.sync_leases.lease_until IS 'When the lease expires.';
+COMMENT ON COLUMN amprenta.sync_leases.created_at IS 'When the batch was claimed.';
 
 -- What the capture triggers write: one row per statement and sink, the ids
 -- of every entity the statement changed.  Writing 100,000 queue rows (and
@@ -933,23 +943,24 @@ COMMENT ON COLUMN amprenta.ingestion_log.duration IS 'finished_at - started_at.'
 CREATE VIEW amprenta.sync_status AS
 SELECT s.sink,
 	   (SELECT coalesce(sum(cardinality(c.entity_ids)), 0) FROM amprenta.sync_capture c WHERE c.sink = s.sink)::bigint AS captured,
-	   count(o.id) FILTER (WHERE o.state = 'pending') AS pending,
-	   count(o.id) FILTER (WHERE o.state = 'pending' AND o.next_attempt_at <= now()) AS due,
-	   count(o.id) FILTER (WHERE o.state = 'inflight') AS inflight,
+	   count(o.id) FILTER (WHERE o.state = 'pending' AND l.id IS NULL) AS pending,
+	   count(o.id) FILTER (WHERE o.state = 'pending' AND l.id IS NULL AND o.next_attempt_at <= now()) AS due,
+	   count(o.id) FILTER (WHERE o.state = 'pending' AND l.id IS NOT NULL) AS inflight,
 	   count(o.id) FILTER (WHERE o.state = 'dead') AS dead,
-	   now() - min(o.created_at) FILTER (WHERE o.state = 'pending') AS oldest_pending_age,
-	   min(o.next_attempt_at) FILTER (WHERE o.state = 'pending') AS next_attempt_at,
+	   now() - min(o.created_at) FILTER (WHERE o.state = 'pending' AND l.id IS NULL) AS oldest_pending_age,
+	   min(o.next_attempt_at) FILTER (WHERE o.state = 'pending' AND l.id IS NULL) AS next_attempt_at,
 	   (SELECT max(r.synced_at) FROM amprenta.sync_refs r WHERE r.sink = s.sink) AS last_synced_at,
 	   (SELECT count(*) FROM amprenta.sync_refs r WHERE r.sink = s.sink) AS synced_entities
   FROM (VALUES ('notion'), ('pinecone')) AS s (sink)
   LEFT JOIN amprenta.sync_outbox o ON o.sink = s.sink
+  LEFT JOIN (SELECT DISTINCT unnest(x.outbox_ids) AS id FROM amprenta.sync_leases x) l ON l.id = o.id
  GROUP BY s.sink;
 COMMENT ON VIEW amprenta.sync_status IS 'Per sink: queue depth by state, age of the oldest pending change, and what has been delivered.';
 COMMENT ON COLUMN amprenta.sync_status.sink IS 'notion or pinecone.';
 COMMENT ON COLUMN amprenta.sync_status.captured IS 'Entity changes captured by the triggers and not yet moved into the queue (the worker does that first).';
-COMMENT ON COLUMN amprenta.sync_status.pending IS 'Changes waiting.';
+COMMENT ON COLUMN amprenta.sync_status.pending IS 'Changes waiting (not leased).';
 COMMENT ON COLUMN amprenta.sync_status.due IS 'Pending changes whose next attempt is due now.';
-COMMENT ON COLUMN amprenta.sync_status.inflight IS 'Changes leased by a worker.';
+COMMENT ON COLUMN amprenta.sync_status.inflight IS 'Changes a worker is delivering (leased, see sync_leases).';
 COMMENT ON COLUMN amprenta.sync_status.dead IS 'Changes given up on (see sync_outbox.last_error).';
 COMMENT ON COLUMN amprenta.sync_status.oldest_pending_age IS 'Age of the oldest pending change.';
 COMMENT ON COLUMN amprenta.sync_status.next_attempt_at IS 'Earliest next attempt of a pending change.';
@@ -1317,7 +1328,7 @@ BEGIN
 		INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id)
 		SELECT r.sink, 'upsert', r.entity_type, r.entity_id
 		  FROM amprenta.sync_refs r WHERE r.sink = _sync_config_changed.sink
-		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO NOTHING;
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO UPDATE SET op = sync_outbox.op;
 		GET DIAGNOSTICS total = ROW_COUNT;
 	ELSE
 		SELECT c.fingerprint INTO old FROM amprenta.sync_config c
@@ -1334,7 +1345,7 @@ BEGIN
 		SELECT r.sink, 'upsert', r.entity_type, r.entity_id
 		  FROM amprenta.sync_refs r JOIN amprenta.features f ON f.id = r.entity_id
 		 WHERE r.sink = _sync_config_changed.sink AND r.entity_type = 'feature'
-		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO NOTHING;
+		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO UPDATE SET op = sync_outbox.op;
 		GET DIAGNOSTICS n = ROW_COUNT;
 		total := total + n;
 	END IF;
@@ -1402,37 +1413,70 @@ COMMENT ON FUNCTION amprenta._sync_expand(integer) IS
 
 -- The claim of the sync worker (and of any external process that drains
 -- the queue instead): lease up to batch due rows of a sink, committed at
--- once by the caller.  SKIP LOCKED keeps concurrent claimers apart; an
--- entity whose earlier row is still leased waits, so its changes arrive in
--- order.  That probe is kept a per-row lookup (OFFSET 0 stops the planner
--- from turning it into a join): as a join, planned while the queue looked
--- empty, it read every inflight index entry per candidate, and the entries
--- of rows delivered meanwhile stay there while any snapshot older than
--- the delivery lives (a session waiting in amprenta_pinecone_sync() holds
--- one): claims grew to seconds each over a long drain.
+-- once by the caller.  The claim writes one sync_leases row for the batch
+-- and leaves the queue rows alone: rewriting each claimed row (a new
+-- version and three index entries per row) was most of a claim's cost.
+-- Claims take the lease table's lock in turn, and each one's snapshot is
+-- taken after the lock (READ COMMITTED), so it sees every lease committed
+-- before it: two claimers never get the same row.  Each row comes with its
+-- version (xmin): a change of the entity queued meanwhile updates the row,
+-- and the worker's record then leaves it queued instead of deleting it.
+-- One queue row per entity and sink (sync_outbox_pending_key) keeps an
+-- entity's changes in order.
 CREATE FUNCTION amprenta._sync_claim(sink text, batch integer, lease_seconds integer)
-	RETURNS TABLE (id bigint, op text, entity_type text, entity_id uuid, attempts integer)
+	RETURNS TABLE (id bigint, op text, entity_type text, entity_id uuid, attempts integer,
+				   version xid, lease_id bigint)
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, amprenta AS
+$$
+#variable_conflict use_column
+BEGIN
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		RAISE EXCEPTION 'amprenta._sync_claim() needs READ COMMITTED isolation'
+			USING ERRCODE = '25000',
+				  HINT = 'A claim must see the leases committed before it; claim in a transaction of its own.';
+	END IF;
+	LOCK TABLE amprenta.sync_leases IN SHARE ROW EXCLUSIVE MODE;
+	RETURN QUERY
+	WITH c AS (
+		SELECT o.id, o.op, o.entity_type, o.entity_id, o.attempts, o.xmin AS version
+		  FROM amprenta.sync_outbox o
+		 WHERE o.sink = _sync_claim.sink AND o.state = 'pending' AND o.next_attempt_at <= now()
+		   AND o.id NOT IN (SELECT unnest(l.outbox_ids) FROM amprenta.sync_leases l
+							 WHERE l.sink = _sync_claim.sink)
+		 ORDER BY o.next_attempt_at, o.id
+		 LIMIT batch),
+	lease AS (
+		INSERT INTO amprenta.sync_leases (sink, outbox_ids, leased_by, lease_until)
+		SELECT _sync_claim.sink, array_agg(c.id), pg_backend_pid(),
+			   now() + lease_seconds * interval '1 second'
+		  FROM c HAVING count(*) > 0
+		RETURNING sync_leases.id)
+	SELECT c.id, c.op, c.entity_type, c.entity_id, c.attempts, c.version, lease.id
+	  FROM c, lease;
+END
+$$;
+COMMENT ON FUNCTION amprenta._sync_claim(text, integer, integer) IS
+	'Internal: leases up to batch due queue rows of a sink for lease_seconds (one sync_leases row); returns them with their version and the lease.';
+
+-- Leases that expired (their worker died or hung): the rows return to the
+-- queue, due now, with the attempt spent.
+CREATE FUNCTION amprenta._sync_reclaim() RETURNS bigint
 	LANGUAGE sql VOLATILE
 	SET search_path = pg_catalog, amprenta AS
 $$
-	WITH due AS (
-		SELECT o.id FROM amprenta.sync_outbox o
-		 WHERE o.sink = $1 AND o.state = 'pending' AND o.next_attempt_at <= now()
-		   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox i
-							WHERE i.state = 'inflight' AND i.sink = o.sink
-							  AND i.entity_type = o.entity_type AND i.entity_id = o.entity_id
-							OFFSET 0)
-		 ORDER BY o.next_attempt_at, o.id
-		 LIMIT $2
-		   FOR UPDATE SKIP LOCKED)
-	UPDATE amprenta.sync_outbox o
-	   SET state = 'inflight', attempts = o.attempts + 1, leased_by = pg_backend_pid(),
-		   lease_until = now() + $3 * interval '1 second'
-	  FROM due WHERE o.id = due.id
-	RETURNING o.id, o.op, o.entity_type, o.entity_id, o.attempts
+	WITH expired AS (
+		DELETE FROM amprenta.sync_leases l WHERE l.lease_until < now() RETURNING l.outbox_ids),
+	back AS (
+		UPDATE amprenta.sync_outbox o
+		   SET attempts = o.attempts + 1, next_attempt_at = now(),
+			   last_error = coalesce(o.last_error, 'lease expired: the worker stopped during delivery')
+		 WHERE o.state = 'pending' AND o.id IN (SELECT unnest(e.outbox_ids) FROM expired e)
+		RETURNING 1)
+	SELECT count(*) FROM back
 $$;
-COMMENT ON FUNCTION amprenta._sync_claim(text, integer, integer) IS
-	'Internal: leases up to batch due queue rows of a sink for lease_seconds; returns them.';
+COMMENT ON FUNCTION amprenta._sync_reclaim() IS
+	'Internal: ends expired leases; their rows are due again with one attempt spent. Returns how many rows returned.';
 
 -- NULL when nothing is queued: the worker then sleeps its full naptime.
 -- (greatest(0, NULL) would be 0, a wake-up every millisecond.)
@@ -1446,12 +1490,9 @@ $$
 				FROM (SELECT least(
 						(SELECT min(o.next_attempt_at) FROM amprenta.sync_outbox o
 						  WHERE o.sink = $1 AND o.state = 'pending'
-							AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox i
-											 WHERE i.state = 'inflight' AND i.sink = o.sink
-											   AND i.entity_type = o.entity_type
-											   AND i.entity_id = o.entity_id)),
-						(SELECT min(l.lease_until) FROM amprenta.sync_outbox l
-						  WHERE l.sink = $1 AND l.state = 'inflight')) AS t) d
+							AND o.id NOT IN (SELECT unnest(l.outbox_ids) FROM amprenta.sync_leases l
+											  WHERE l.sink = $1)),
+						(SELECT min(l.lease_until) FROM amprenta.sync_leases l WHERE l.sink = $1)) AS t) d
 			   WHERE d.t IS NOT NULL)
 	END
 $$;
@@ -1514,7 +1555,7 @@ BEGIN
 		DELETE FROM amprenta.sync_outbox o USING dead d
 		 WHERE o.id = d.id AND d.id NOT IN (SELECT id FROM revive))
 	UPDATE amprenta.sync_outbox o
-	   SET state = 'pending', attempts = 0, next_attempt_at = now(), lease_until = NULL, leased_by = NULL
+	   SET state = 'pending', attempts = 0, next_attempt_at = now()
 	  FROM revive r WHERE o.id = r.id;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	IF n > 0 THEN
@@ -1601,7 +1642,8 @@ SELECT o.id AS outbox_id,
 	   o.entity_type,
 	   o.entity_id,
 	   coalesce(p.name, e.name, d.name, g.name, f.normalized_name) AS entity_name,
-	   o.state,
+	   CASE WHEN o.state = 'pending' AND EXISTS (SELECT 1 FROM amprenta.sync_leases x WHERE o.id = ANY (x.outbox_ids))
+			THEN 'inflight' ELSE o.state END AS state,
 	   o.attempts,
 	   o.last_http_status,
 	   o.last_error,
@@ -1903,8 +1945,8 @@ GRANT EXECUTE ON FUNCTION
 
 -- Admins configure and repair sync.
 GRANT INSERT, UPDATE, DELETE ON
-	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_capture, amprenta.sync_refs,
-	amprenta.sync_config, amprenta.chunks
+	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_leases, amprenta.sync_capture,
+	amprenta.sync_refs, amprenta.sync_config, amprenta.chunks
 	TO amprenta_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA amprenta TO amprenta_admin;
 GRANT EXECUTE ON FUNCTION

@@ -31,7 +31,7 @@ BEGIN
 		COMMIT;
 		PERFORM set_config('amprenta.sync_enabled', 'off', false);
 		TRUNCATE amprenta.datasets CASCADE;
-		TRUNCATE amprenta.sync_outbox, amprenta.sync_capture;
+		TRUNCATE amprenta.sync_outbox, amprenta.sync_leases, amprenta.sync_capture;
 		COMMIT;
 	END LOOP;
 END $$;

@@ -131,7 +131,8 @@ sub drained
 	my $db = $o{db} // 'postgres';
 	my $dead = $o{dead} // 0;
 	my $ok = $self->poll("SELECT NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
-		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state <> 'dead')", $db);
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state <> 'dead')
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_leases)", $db);
 	ok($ok, "$what: the queue drains");
 	my $left = $self->sql(q{SELECT string_agg(format('%s %s %s attempts %s: %s', sink, entity_type, state,
 		attempts, last_error), E'\n') FROM amprenta.sync_outbox} . ($dead ? " WHERE state <> 'dead'" : ''), $db);

@@ -256,10 +256,20 @@ drained('warm-up');
 		scalar $s->logged('pinecone', $seen, sub { $_[0]{path} eq '/vectors/upsert'
 			&& ($_[0]{outcome} // '') eq 'hanging' }) });
 	ok($node->poll_query_until('postgres',
-			"SELECT count(*) = 4 FROM amprenta.sync_outbox
-			  WHERE sink = 'pinecone' AND entity_type = 'experiment' AND state = 'inflight'"),
+			"SELECT count(*) = 4 FROM amprenta.sync_outbox o
+			  WHERE sink = 'pinecone' AND entity_type = 'experiment'
+			    AND EXISTS (SELECT 1 FROM amprenta.sync_leases l WHERE o.id = ANY (l.outbox_ids))"),
 		'two batches: the next batch is claimed while the first upsert is being answered');
+	# Changes to entities being delivered (one in each batch) are queued
+	# into their leased rows; the worker sees the rows' versions moved on
+	# and delivers them again instead of deleting them.
+	sql(q{UPDATE amprenta.experiments SET description = 'Overlap: changed during delivery ' || name
+		   WHERE name IN ('overlap 1', 'overlap 4')});
 	drained('two batches');
+	is(sql(q{SELECT string_agg(e.name, ', ' ORDER BY e.name) FROM amprenta.chunks c
+			   JOIN amprenta.experiments e ON e.id = c.entity_id
+			  WHERE c.content LIKE '%changed during delivery%'}), 'overlap 1, overlap 4',
+		'two batches: changes made during delivery are delivered too');
 	my $want = join ' ', sort map { "experiment:$_:0" }
 		split / /, sql("SELECT string_agg(id::text, ' ') FROM amprenta.experiments WHERE name LIKE 'overlap %'");
 	is(join(' ', sort grep { /^experiment:/ } keys %{ $fake->vectors('amprenta') }), $want,

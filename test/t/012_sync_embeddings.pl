@@ -225,7 +225,7 @@ sql(q{INSERT INTO amprenta.datasets (name, omics_type, description)
 	SELECT 'rate limited ' || i, 'metabolomics', 'Acylcarnitines fall after treatment ' || i FROM generate_series(1, 3) i});
 # Read while the sink is paused after a 429 and the rows are back in the queue.
 is(poll_value(qq{SELECT CASE WHEN (SELECT throttled > $throttled0 AND pinecone_paused_until > now() $STATUS)
-		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state = 'inflight')
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_leases)
 		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
 	THEN (SELECT string_agg(DISTINCT state || ' attempts ' || attempts, ', ') FROM amprenta.sync_outbox)
 	ELSE 'waiting' END}), 'pending attempts 0', 'paused by a 429: the rows wait, no attempt spent');
@@ -256,7 +256,7 @@ $s->write_file('openai.key', 'sk-wrong-key-9999');
 $mark = last_log_id();
 sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('unauthorized', 'proteomics')});
 is(poll_value(qq{SELECT CASE WHEN (SELECT pinecone_paused_until > now() + interval '30 seconds' $STATUS)
-		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state = 'inflight')
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_leases)
 		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
 	THEN (SELECT string_agg(state || ' attempts ' || attempts, ', ') FROM amprenta.sync_outbox)
 	ELSE 'waiting' END}), 'pending attempts 0', '401: the sink pauses for a minute, the row waits with no attempt spent');
@@ -279,7 +279,7 @@ my $ndatasets = sql("SELECT count(*) FROM amprenta.datasets");
 $mark = last_log_id();
 reload_index('amprenta.embedding_model' => '');
 is(poll_value(qq{SELECT CASE WHEN (SELECT pinecone_paused_until > now() + interval '30 seconds' $STATUS)
-		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox WHERE state = 'inflight')
+		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_leases)
 		AND NOT EXISTS (SELECT 1 FROM amprenta.sync_capture)
 	THEN (SELECT count(*) || ' ' || string_agg(DISTINCT state || ' attempts ' || attempts || ': ' || last_error, ', ')
 	        FROM amprenta.sync_outbox)
