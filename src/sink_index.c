@@ -35,6 +35,7 @@
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
 
+#include "chunk_store.h"
 #include "chunk_text.h"
 #include "embed.h"
 #include "embed_payload.h"
@@ -1013,40 +1014,20 @@ index_conclude(SyncItem *items, int n)
 	}
 }
 
-static SPIPlanPtr upsert_plan;
-static SPIPlanPtr trim_plan;
-
-/* Write the local index: the chunks of what was delivered. */
+/*
+ * Write the local index: the chunks of what was delivered replace those
+ * of the same entities (chunk_store.c).
+ */
 static void
 index_record(SyncContext *ctx, SyncItem *items, int n)
 {
 	int			dim = amprenta_embedding_dimension;
+	const char *model = embedding_model_name();
+	const char **types = palloc(sizeof(char *) * Max(n, 1));
+	pg_uuid_t  *ids = palloc(sizeof(pg_uuid_t) * Max(n, 1));
 	int			total = 0,
-				k = 0,
 				m = 0;
-	Datum	   *et,
-			   *eid,
-			   *no,
-			   *content,
-			   *vec;
-	Datum	   *tet,
-			   *teid,
-			   *tkeep;
-	Datum		args[7];
-	Oid			types[7] = {TEXTARRAYOID, UUIDARRAYOID, INT4ARRAYOID, TEXTARRAYOID, FLOAT4ARRAYOID, INT4OID, TEXTOID};
-	Oid			ttypes[3] = {TEXTARRAYOID, UUIDARRAYOID, INT4ARRAYOID};
-
-	for (int i = 0; i < n; i++)
-		if (items[i].outcome == ITEM_DONE && items[i].write_ref)
-			total += ((IndexData *) items[i].sink_data)->nchunks;
-	et = palloc(sizeof(Datum) * Max(total, 1));
-	eid = palloc(sizeof(Datum) * Max(total, 1));
-	no = palloc(sizeof(Datum) * Max(total, 1));
-	content = palloc(sizeof(Datum) * Max(total, 1));
-	vec = palloc(sizeof(Datum) * (size_t) Max(total, 1) * dim);
-	tet = palloc(sizeof(Datum) * Max(n, 1));
-	teid = palloc(sizeof(Datum) * Max(n, 1));
-	tkeep = palloc(sizeof(Datum) * Max(n, 1));
+	ChunkStore *cs;
 
 	for (int i = 0; i < n; i++)
 	{
@@ -1055,67 +1036,31 @@ index_record(SyncContext *ctx, SyncItem *items, int n)
 
 		if (it->outcome != ITEM_DONE || d->unchanged)
 			continue;
-		tet[m] = CStringGetTextDatum(it->entity_type);
-		teid[m] = UUIDPGetDatum(&it->entity_id);
-		tkeep[m] = Int32GetDatum(it->write_ref ? d->nchunks : 0);
+		types[m] = it->entity_type;
+		ids[m] = it->entity_id;
 		m++;
-		if (!it->write_ref)
-			continue;
-		for (int c = 0; c < d->nchunks; c++)
-		{
-			et[k] = CStringGetTextDatum(it->entity_type);
-			eid[k] = UUIDPGetDatum(&it->entity_id);
-			no[k] = Int32GetDatum(c);
-			content[k] = CStringGetTextDatum(d->text[c]);
-			for (int j = 0; j < dim; j++)
-				vec[(size_t) k * dim + j] = Float4GetDatum(d->vectors[(size_t) c * dim + j]);
-			k++;
-		}
+		if (it->write_ref)
+			total += d->nchunks;
 	}
 	if (m == 0)
 		return;
-
-	/* Planned per batch, like the queue's statements (sync_outbox.c). */
-	{
-		trim_plan = SPI_prepare("DELETE FROM amprenta.chunks c"
-								"  USING unnest($1::text[], $2::uuid[], $3::int[]) AS t (entity_type, entity_id, keep)"
-								" WHERE c.entity_type = t.entity_type AND c.entity_id = t.entity_id"
-								"   AND c.chunk_no >= t.keep", 3, ttypes);
-		if (trim_plan == NULL)
-			elog(ERROR, "SPI_prepare failed");
-	}
-	args[0] = PointerGetDatum(construct_array(tet, m, TEXTOID, -1, false, TYPALIGN_INT));
-	args[1] = PointerGetDatum(construct_array(teid, m, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
-	args[2] = PointerGetDatum(construct_array(tkeep, m, INT4OID, 4, true, TYPALIGN_INT));
-	if (SPI_execute_plan(trim_plan, args, NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "trimming chunks failed");
-
-	if (k == 0)
+	chunk_store_delete(types, ids, m);
+	if (total == 0)
 		return;
+
+	cs = chunk_store_begin(total);
+	for (int i = 0; i < n; i++)
 	{
-		upsert_plan = SPI_prepare("INSERT INTO amprenta.chunks AS c (entity_type, entity_id, chunk_no, content,"
-								  "       content_sha256, embedding, embedding_model)"
-								  " SELECT t.entity_type, t.entity_id, t.chunk_no, t.content,"
-								  "        sha256(convert_to(t.content, 'UTF8')),"
-								  "        $5[(t.ord - 1) * $6 + 1 : t.ord * $6], $7"
-								  "   FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[]) WITH ORDINALITY"
-								  "        AS t (entity_type, entity_id, chunk_no, content, ord)"
-								  " ON CONFLICT (entity_type, entity_id, chunk_no) DO UPDATE"
-								  "   SET content = EXCLUDED.content, content_sha256 = EXCLUDED.content_sha256,"
-								  "       embedding = EXCLUDED.embedding, embedding_model = EXCLUDED.embedding_model",
-								  7, types);
-		if (upsert_plan == NULL)
-			elog(ERROR, "SPI_prepare failed");
+		SyncItem   *it = &items[i];
+		IndexData  *d = it->sink_data;
+
+		if (it->outcome != ITEM_DONE || d->unchanged || !it->write_ref)
+			continue;
+		for (int c = 0; c < d->nchunks; c++)
+			chunk_store_add(cs, it->entity_type, &it->entity_id, c, d->text[c],
+							&d->vectors[(size_t) c * dim], dim, model);
 	}
-	args[0] = PointerGetDatum(construct_array(et, k, TEXTOID, -1, false, TYPALIGN_INT));
-	args[1] = PointerGetDatum(construct_array(eid, k, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
-	args[2] = PointerGetDatum(construct_array(no, k, INT4OID, 4, true, TYPALIGN_INT));
-	args[3] = PointerGetDatum(construct_array(content, k, TEXTOID, -1, false, TYPALIGN_INT));
-	args[4] = PointerGetDatum(construct_array(vec, k * dim, FLOAT4OID, 4, true, TYPALIGN_INT));
-	args[5] = Int32GetDatum(dim);
-	args[6] = CStringGetTextDatum(embedding_model_name());
-	if (SPI_execute_plan(upsert_plan, args, NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "writing chunks failed");
+	chunk_store_end(cs);
 }
 
 const SinkOps sink_index_ops = {

@@ -581,14 +581,19 @@ CREATE TABLE amprenta.chunks (
 	updated_at		timestamptz NOT NULL DEFAULT now(),
 	PRIMARY KEY (entity_type, entity_id, chunk_no),
 	CHECK ((embedding IS NULL) = (embedding_model IS NULL))
-);
+-- A chunk with a 384-dimension embedding is about 2 kB, around the
+-- default TOAST threshold (2032 bytes), above which PostgreSQL tries to
+-- compress the row's text and embedding on the way in (random floats do
+-- not compress).  Kept inline up to a full page, rows up to 1,536
+-- dimensions are stored and read as they are.
+) WITH (toast_tuple_target = 8160);
 COMMENT ON TABLE amprenta.chunks IS 'Semantic index: text chunks built from entities and their embeddings (the local vector index; mirrored to Pinecone when configured).';
 COMMENT ON COLUMN amprenta.chunks.entity_type IS 'Kind of entity the chunk describes.';
 COMMENT ON COLUMN amprenta.chunks.entity_id IS 'Id of that entity (no foreign key: chunks of deleted entities are removed by the sync worker).';
 COMMENT ON COLUMN amprenta.chunks.chunk_no IS 'Position of the chunk within the entity, from 0.';
 COMMENT ON COLUMN amprenta.chunks.vector_id IS 'Deterministic vector id `<entity_type>:<uuid>:<chunk>` used in Pinecone.';
 COMMENT ON COLUMN amprenta.chunks.content IS 'Chunk text that was embedded.';
-COMMENT ON COLUMN amprenta.chunks.content_sha256 IS 'SHA-256 of content; unchanged chunks are not re-embedded.';
+COMMENT ON COLUMN amprenta.chunks.content_sha256 IS 'SHA-256 of content (UTF-8).';
 COMMENT ON COLUMN amprenta.chunks.embedding IS 'Embedding vector; NULL until embedded.';
 COMMENT ON COLUMN amprenta.chunks.embedding_model IS 'Provider and model that produced the embedding.';
 COMMENT ON COLUMN amprenta.chunks.created_at IS 'When the row was created.';

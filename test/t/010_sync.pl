@@ -77,6 +77,11 @@ $vectors = $fake->vectors('amprenta');
 is(scalar(grep { /^dataset:$ids[4]:/ } keys %$vectors), 1, 'a shrunk entity keeps only its one vector');
 is(join(' ', sort keys %$vectors), sql("SELECT string_agg(vector_id, ' ' ORDER BY vector_id) FROM amprenta.chunks"),
 	'Pinecone still mirrors the local index');
+is(sql(q{SELECT count(*) > 0 AND bool_and(content_sha256 = sha256(convert_to(content, 'UTF8'))
+		AND cardinality(embedding) = current_setting('amprenta.embedding_dimension')::int
+		AND embedding_model IS NOT NULL AND created_at = updated_at)
+	FROM amprenta.chunks}), 't',
+	'every chunk has the hash of its text, an embedding of the index dimension and its model');
 is(scalar(@{ pages()->{ $ids[4] } }), 1, 'an update makes no new page');
 
 # A delete trashes the page and removes the vectors.
