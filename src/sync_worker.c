@@ -440,6 +440,8 @@ amprenta_sync_worker_main(Datum arg)
 	Oid			dboid;
 	MemoryContext round_ctx;
 	volatile int consecutive_errors = 0;
+	volatile bool busy = false;	/* the last turn had work */
+	volatile TimestampTz last_reclaim = 0;
 
 	my_slotno = DatumGetInt32(arg);
 	memcpy(&dboid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
@@ -529,11 +531,20 @@ amprenta_sync_worker_main(Datum arg)
 			outbox_expand();
 			SPI_finish();
 			commit_xact();
-			begin_xact();
-			SPI_connect();
-			outbox_reclaim();
-			SPI_finish();
-			commit_xact();
+			/*
+			 * Expired leases: once a second while draining (a lease lasts
+			 * amprenta.lease_timeout), at every turn otherwise.
+			 */
+			now = GetCurrentTimestamp();
+			if (!busy || TimestampDifferenceExceeds(last_reclaim, now, 1000))
+			{
+				begin_xact();
+				SPI_connect();
+				outbox_reclaim();
+				SPI_finish();
+				commit_xact();
+				last_reclaim = now;
+			}
 
 			/* a paused sink still records the batch it has in hand */
 			now = GetCurrentTimestamp();
@@ -565,6 +576,7 @@ amprenta_sync_worker_main(Datum arg)
 		MemoryContextSwitchTo(TopMemoryContext);
 		MemoryContextReset(round_ctx);
 
+		busy = work > 0;
 		if (work > 0 && consecutive_errors == 0)
 			continue;
 		{
