@@ -130,19 +130,16 @@ chunk_store_begin(int capacity)
 	return cs;
 }
 
-static Datum
-sha256_datum(const char *s, size_t len)
+void
+chunk_sha256(const char *s, size_t len, uint8 *out)
 {
 	pg_cryptohash_ctx *h = pg_cryptohash_create(PG_SHA256);
-	bytea	   *b = palloc(VARHDRSZ + 32);
 
 	if (h == NULL || pg_cryptohash_init(h) < 0 ||
 		pg_cryptohash_update(h, (const uint8 *) s, len) < 0 ||
-		pg_cryptohash_final(h, (uint8 *) VARDATA(b), 32) < 0)
+		pg_cryptohash_final(h, out, 32) < 0)
 		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h));
 	pg_cryptohash_free(h);
-	SET_VARSIZE(b, VARHDRSZ + 32);
-	return PointerGetDatum(b);
 }
 
 /* A one-dimensional float4[] of dim elements, no NULLs. */
@@ -164,8 +161,8 @@ vector_datum(const float *v, int dim)
 
 void
 chunk_store_add(ChunkStore *cs, const char *entity_type, const pg_uuid_t *entity_id,
-				int chunk_no, const char *content, const float *vector, int dim,
-				const char *model)
+				int chunk_no, const char *content, const uint8 *sha256,
+				const float *vector, int dim, const char *model)
 {
 	TupleTableSlot *slot;
 	Datum	   *values;
@@ -186,7 +183,16 @@ chunk_store_add(ChunkStore *cs, const char *entity_type, const pg_uuid_t *entity
 	values[cs->att_id] = UUIDPGetDatum(entity_id);
 	values[cs->att_no] = Int32GetDatum(chunk_no);
 	values[cs->att_content] = CStringGetTextDatum(content);
-	values[cs->att_sha] = sha256_datum(content, strlen(content));
+	{
+		bytea	   *b = palloc(VARHDRSZ + 32);
+
+		SET_VARSIZE(b, VARHDRSZ + 32);
+		if (sha256)
+			memcpy(VARDATA(b), sha256, 32);
+		else
+			chunk_sha256(content, strlen(content), (uint8 *) VARDATA(b));
+		values[cs->att_sha] = PointerGetDatum(b);
+	}
 	values[cs->att_created] = cs->now;
 	values[cs->att_updated] = cs->now;
 	nulls[cs->att_type] = nulls[cs->att_id] = nulls[cs->att_no] = false;

@@ -60,9 +60,15 @@ typedef struct IndexData
 {
 	int			nchunks;
 	char	  **text;			/* chunk texts */
+	uint8		(*sha)[32];		/* SHA-256 of each chunk text */
+	bool	   *reused;			/* embedding taken from the stored chunk */
 	float	   *vectors;		/* nchunks * dim */
 	bool		unchanged;		/* same content as delivered: nothing to do */
 	char	   *narrative;		/* text of the linked Notion page, or NULL */
+	/* the entity's chunks in amprenta.chunks, made by the current model */
+	int			nstored;
+	uint8		(*stored_sha)[32];
+	float	   *stored_vec;		/* nstored * dim */
 } IndexData;
 
 static int	pinecone_call(SyncContext *ctx, HttpRequest *req, const char *method,
@@ -84,10 +90,119 @@ index_batch_limit(SyncContext *ctx)
 	return amprenta_batch_size;
 }
 
+static const char *embedding_model_name(void);
+static void read_stored_embeddings(SyncItem *items, int n);
+
 static void
 index_prepare(SyncContext *ctx, SyncItem *items, int n)
 {
 	outbox_read_documents(SYNC_SINK_PINECONE, items, n);
+	read_stored_embeddings(items, n);
+}
+
+/*
+ * The embeddings the local index holds for the batch's entities, made by
+ * the current model at the current dimension: a chunk whose text is
+ * unchanged (same SHA-256) keeps its embedding instead of being embedded
+ * again, as when only the Pinecone index changed, or when an edit changed
+ * one chunk of a long text.  Read in the prepare transaction; kept in the
+ * round's memory with the item.
+ */
+static void
+read_stored_embeddings(SyncItem *items, int n)
+{
+	int			dim = amprenta_embedding_dimension;
+	Oid			types[4] = {TEXTARRAYOID, UUIDARRAYOID, TEXTOID, INT4OID};
+	Datum		args[4];
+	Datum	   *et = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *eid = palloc(sizeof(Datum) * Max(n, 1));
+	int			m = 0;
+	MemoryContext old;
+
+	old = MemoryContextSwitchTo(sync_round_context);
+	for (int i = 0; i < n; i++)
+		items[i].sink_data = palloc0(sizeof(IndexData));
+	MemoryContextSwitchTo(old);
+
+	for (int i = 0; i < n; i++)
+		if (!items[i].is_delete && items[i].exists)
+		{
+			et[m] = CStringGetTextDatum(items[i].entity_type);
+			eid[m] = UUIDPGetDatum(&items[i].entity_id);
+			m++;
+		}
+	if (m == 0)
+		return;
+	args[0] = PointerGetDatum(construct_array(et, m, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(eid, m, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+	args[2] = CStringGetTextDatum(embedding_model_name());
+	args[3] = Int32GetDatum(dim);
+	if (SPI_execute_with_args("SELECT t.entity_type, t.entity_id, c.content_sha256, c.embedding"
+							  "  FROM unnest($1::text[], $2::uuid[]) AS t (entity_type, entity_id)"
+							  "  JOIN amprenta.chunks c ON c.entity_type = t.entity_type AND c.entity_id = t.entity_id"
+							  " WHERE c.embedding_model = $3 AND cardinality(c.embedding) = $4"
+							  " ORDER BY 1, 2",
+							  4, types, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading stored embeddings failed");
+
+	for (uint64 r = 0; r < SPI_processed;)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *etype = SPI_getvalue(tup, desc, 1);
+		pg_uuid_t  *id = DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull));
+		uint64		end = r + 1;
+		IndexData  *d = NULL;
+
+		/* this entity's rows: r .. end - 1 */
+		while (end < SPI_processed &&
+			   memcmp(DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[end], desc, 2, &isnull))->data,
+					  id->data, UUID_LEN) == 0 &&
+			   strcmp(SPI_getvalue(SPI_tuptable->vals[end], desc, 1), etype) == 0)
+			end++;
+		for (int i = 0; i < n && d == NULL; i++)
+			if (!items[i].is_delete && items[i].exists &&
+				memcmp(items[i].entity_id.data, id->data, UUID_LEN) == 0 &&
+				strcmp(items[i].entity_type, etype) == 0)
+				d = items[i].sink_data;
+		if (d != NULL)
+		{
+			old = MemoryContextSwitchTo(sync_round_context);
+			d->stored_sha = palloc(32 * (end - r));
+			d->stored_vec = palloc(sizeof(float) * (size_t) dim * (end - r));
+			MemoryContextSwitchTo(old);
+			for (uint64 k = r; k < end; k++)
+			{
+				HeapTuple	t = SPI_tuptable->vals[k];
+				bytea	   *sha = DatumGetByteaPP(SPI_getbinval(t, desc, 3, &isnull));
+				ArrayType  *vec = DatumGetArrayTypeP(SPI_getbinval(t, desc, 4, &isnull));
+
+				if (VARSIZE_ANY_EXHDR(sha) != 32 || ARR_NDIM(vec) != 1 || ARR_HASNULL(vec) ||
+					ARR_ELEMTYPE(vec) != FLOAT4OID || ARR_DIMS(vec)[0] != dim)
+					continue;
+				memcpy(d->stored_sha[d->nstored], VARDATA_ANY(sha), 32);
+				memcpy(d->stored_vec + (size_t) d->nstored * dim,
+					   (const char *) vec + ARR_OVERHEAD_NONULLS(1), sizeof(float) * dim);
+				d->nstored++;
+			}
+		}
+		r = end;
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* A stored embedding of the same text, copied into chunk c; false if none. */
+static bool
+reuse_embedding(IndexData *d, int c, int dim)
+{
+	for (int k = 0; k < d->nstored; k++)
+		if (memcmp(d->stored_sha[k], d->sha[c], 32) == 0)
+		{
+			memcpy(d->vectors + (size_t) c * dim, d->stored_vec + (size_t) k * dim, sizeof(float) * dim);
+			return true;
+		}
+	return false;
 }
 
 static bool
@@ -160,34 +275,31 @@ effective_hash(SyncItem *it, const char *narrative)
 }
 
 /*
- * The effective hashes of a batch, computed during delivery (after the
- * narratives were read), with no transaction open: SHA-256 contexts are
- * tracked by a resource owner, so the worker keeps one for this.
+ * SHA-256 contexts are tracked by a resource owner, and hashes are
+ * computed during delivery, with no transaction open: the worker keeps an
+ * owner of its own for them.
  */
+static ResourceOwner
+hashing_owner(void)
+{
+	static ResourceOwner owner = NULL;
+
+	if (owner == NULL)
+		owner = ResourceOwnerCreate(NULL, "amprenta index hashing");
+	return owner;
+}
+
+/* The effective hashes of a batch (after the narratives were read). */
 static void
 effective_hashes(SyncItem *items, int n)
 {
-	static ResourceOwner hash_owner = NULL;
-	ResourceOwner save = CurrentResourceOwner;
-
-	if (hash_owner == NULL)
-		hash_owner = ResourceOwnerCreate(NULL, "amprenta index hashing");
-	CurrentResourceOwner = hash_owner;
-	PG_TRY();
+	for (int i = 0; i < n; i++)
 	{
-		for (int i = 0; i < n; i++)
-		{
-			SyncItem   *it = &items[i];
+		SyncItem   *it = &items[i];
 
-			if (!it->is_delete && it->exists && it->outcome == ITEM_PENDING)
-				effective_hash(it, ((IndexData *) it->sink_data)->narrative);
-		}
+		if (!it->is_delete && it->exists && it->outcome == ITEM_PENDING)
+			effective_hash(it, ((IndexData *) it->sink_data)->narrative);
 	}
-	PG_FINALLY();
-	{
-		CurrentResourceOwner = save;
-	}
-	PG_END_TRY();
 }
 
 /* A Notion id or cursor we put in a URL: hex digits and dashes only. */
@@ -382,10 +494,17 @@ cut_chunks(SyncItem *items, int n)
 		chunk_text(body, len, (size_t) amprenta_chunk_size, cuts, need);
 		d->nchunks = (int) need;
 		d->text = palloc(sizeof(char *) * Max(need, 1));
-		for (size_t c = 0; c < need; c++)
-			d->text[c] = pnstrdup(body + cuts[c].start, cuts[c].len);
+		d->sha = palloc(32 * Max(need, 1));
+		d->reused = palloc0(sizeof(bool) * Max(need, 1));
 		d->vectors = palloc(sizeof(float) * (size_t) Max(need, 1) * amprenta_embedding_dimension);
-		total += (int) need;
+		for (size_t c = 0; c < need; c++)
+		{
+			d->text[c] = pnstrdup(body + cuts[c].start, cuts[c].len);
+			chunk_sha256(d->text[c], cuts[c].len, d->sha[c]);
+			d->reused[c] = reuse_embedding(d, (int) c, amprenta_embedding_dimension);
+			if (!d->reused[c])
+				total++;
+		}
 	}
 	return total;
 }
@@ -433,6 +552,8 @@ embed_remote(SyncContext *ctx, SyncItem *items, int n, int total)
 
 		for (int c = 0; c < d->nchunks; c++)
 		{
+			if (d->reused[c])
+				continue;
 			inputs[k] = d->text[c];
 			dest[k] = d->vectors + (size_t) c * dim;
 			k++;
@@ -942,14 +1063,24 @@ pinecone_delete_surplus(SyncContext *ctx, const char *key, SyncItem *items, int 
 static void
 index_deliver(SyncContext *ctx, SyncItem *items, int n)
 {
-	int			total;
+	volatile int total = 0;
+	ResourceOwner save;
 	int			dim = amprenta_embedding_dimension;
 
-	for (int i = 0; i < n; i++)
-		items[i].sink_data = palloc0(sizeof(IndexData));
+	/* sink_data was made by index_prepare, with the stored embeddings */
 	read_narratives(ctx, items, n);
-	effective_hashes(items, n);
-	total = cut_chunks(items, n);
+	save = CurrentResourceOwner;
+	CurrentResourceOwner = hashing_owner();
+	PG_TRY();
+	{
+		effective_hashes(items, n);
+		total = cut_chunks(items, n);
+	}
+	PG_FINALLY();
+	{
+		CurrentResourceOwner = save;
+	}
+	PG_END_TRY();
 
 	/* Embed. */
 	if (total > 0)
@@ -961,7 +1092,8 @@ index_deliver(SyncContext *ctx, SyncItem *items, int n)
 				IndexData  *d = items[i].sink_data;
 
 				for (int c = 0; c < d->nchunks; c++)
-					embed_text(d->text[c], strlen(d->text[c]), dim, d->vectors + (size_t) c * dim, NULL);
+					if (!d->reused[c])
+						embed_text(d->text[c], strlen(d->text[c]), dim, d->vectors + (size_t) c * dim, NULL);
 				CHECK_FOR_INTERRUPTS();
 			}
 		}
@@ -1057,7 +1189,7 @@ index_record(SyncContext *ctx, SyncItem *items, int n)
 		if (it->outcome != ITEM_DONE || d->unchanged || !it->write_ref)
 			continue;
 		for (int c = 0; c < d->nchunks; c++)
-			chunk_store_add(cs, it->entity_type, &it->entity_id, c, d->text[c],
+			chunk_store_add(cs, it->entity_type, &it->entity_id, c, d->text[c], d->sha[c],
 							&d->vectors[(size_t) c * dim], dim, model);
 	}
 	chunk_store_end(cs);

@@ -593,7 +593,7 @@ COMMENT ON COLUMN amprenta.chunks.entity_id IS 'Id of that entity (no foreign ke
 COMMENT ON COLUMN amprenta.chunks.chunk_no IS 'Position of the chunk within the entity, from 0.';
 COMMENT ON COLUMN amprenta.chunks.vector_id IS 'Deterministic vector id `<entity_type>:<uuid>:<chunk>` used in Pinecone.';
 COMMENT ON COLUMN amprenta.chunks.content IS 'Chunk text that was embedded.';
-COMMENT ON COLUMN amprenta.chunks.content_sha256 IS 'SHA-256 of content (UTF-8).';
+COMMENT ON COLUMN amprenta.chunks.content_sha256 IS 'SHA-256 of content (UTF-8); a chunk of the same entity with the same text keeps its embedding when delivered again under the same model and dimension.';
 COMMENT ON COLUMN amprenta.chunks.embedding IS 'Embedding vector; NULL until embedded.';
 COMMENT ON COLUMN amprenta.chunks.embedding_model IS 'Provider and model that produced the embedding.';
 COMMENT ON COLUMN amprenta.chunks.created_at IS 'When the row was created.';

@@ -177,8 +177,8 @@ for my $index (qw(new newer))
 		'SELECT pg_reload_conf();', 'SELECT amprenta.amprenta_pinecone_sync();'));
 	resynced("index $index", fingerprint($M2, $index));
 	index_matches("index $index", $index, $M2);
-	is(sum0(map { scalar @{ $_->{json}{input} } } embed_requests($mark)), $nchunks,
-		"index $index: each chunk embedded once for it");
+	is(sum0(map { scalar @{ $_->{json}{input} } } embed_requests($mark)), 0,
+		"index $index: nothing embedded again, the stored embeddings of $M2 are sent");
 	is(sql(q{SELECT count(*) FROM amprenta.sync_outbox WHERE state = 'dead'}), '0', "index $index: no dead row");
 }
 
@@ -212,6 +212,24 @@ for my $index (qw(new newer))
 	is($s->status('delivered') - $delivered, 2 * $entities,
 		'the rows went to the old index first, then every entity again to the new one');
 	is($s->status('pid'), $pid, 'the same worker process');
+}
+
+# --- (b3) An edit embeds only the chunks whose text changed ----------------------
+{
+	my $id = sql(q{SELECT id FROM amprenta.datasets WHERE name = 'dataset 6'});
+	my $mark = $s->last_log_id;
+	my $c0 = chunks();
+	my %was = map { $c0->{$_}[0] => 1 } grep { /^dataset:$id:/ } keys %$c0;
+	sql(q{UPDATE amprenta.datasets SET description = description || ' Sphingomyelin rose as well.'
+		   WHERE name = 'dataset 6'});
+	$s->drained('an edit at the end of a long description');
+	my $c1 = chunks();
+	my @new = map { $c1->{$_}[0] } grep { /^dataset:$id:/ } keys %$c1;
+	my @changed = grep { !$was{$_} } @new;
+	ok(@changed > 0 && @changed < @new, sprintf('the edit changed %d of the %d chunks', scalar @changed, scalar @new));
+	is(join("\x1e", sort map { @{ $_->{json}{input} } } embed_requests($mark)), join("\x1e", sort @changed),
+		'only the changed chunks were embedded');
+	index_matches('after an edit', 'newest', $M2);
 }
 
 # --- (c) A restart with an unchanged configuration queues nothing ---------------
