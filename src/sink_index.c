@@ -124,8 +124,9 @@ read_stored_embeddings(SyncItem *items, int n)
 		items[i].sink_data = palloc0(sizeof(IndexData));
 	MemoryContextSwitchTo(old);
 
+	/* only entities delivered before can have chunks (sync_refs says how many) */
 	for (int i = 0; i < n; i++)
-		if (!items[i].is_delete && items[i].exists)
+		if (!items[i].is_delete && items[i].exists && items[i].ref_chunk_count > 0)
 		{
 			et[m] = CStringGetTextDatum(items[i].entity_type);
 			eid[m] = UUIDPGetDatum(&items[i].entity_id);
@@ -137,10 +138,12 @@ read_stored_embeddings(SyncItem *items, int n)
 	args[1] = PointerGetDatum(construct_array(eid, m, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 	args[2] = CStringGetTextDatum(embedding_model_name());
 	args[3] = Int32GetDatum(dim);
+	/* LATERAL: a probe of the primary key per entity, whatever chunks' size */
 	if (SPI_execute_with_args("SELECT t.entity_type, t.entity_id, c.content_sha256, c.embedding"
-							  "  FROM unnest($1::text[], $2::uuid[]) AS t (entity_type, entity_id)"
-							  "  JOIN amprenta.chunks c ON c.entity_type = t.entity_type AND c.entity_id = t.entity_id"
-							  " WHERE c.embedding_model = $3 AND cardinality(c.embedding) = $4"
+							  "  FROM unnest($1::text[], $2::uuid[]) AS t (entity_type, entity_id),"
+							  "       LATERAL (SELECT x.content_sha256, x.embedding FROM amprenta.chunks x"
+							  "                 WHERE x.entity_type = t.entity_type AND x.entity_id = t.entity_id"
+							  "                   AND x.embedding_model = $3 AND cardinality(x.embedding) = $4) c"
 							  " ORDER BY 1, 2",
 							  4, types, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading stored embeddings failed");
