@@ -197,4 +197,27 @@ BEGIN;
 UPDATE amprenta.dataset_features df SET statistic = 100 FROM many m WHERE df.dataset_id = m.id;
 ROLLBACK;
 SELECT * FROM pg_temp.forms_agree(:'s_ks');
+-- Rows with the fold change instead of the statistic, p instead of the
+-- adjusted p, and ranks (index entries with other columns missing): the
+-- every-dataset reader agrees with the one-dataset form for ks (which uses
+-- the ranks) and for concordance under alpha (which uses the p-values).
+UPDATE amprenta.dataset_features df
+   SET log2_fold_change = statistic / 2, statistic = NULL, p_value = (m.i % 10) / 100.0,
+       adjusted_p_value = NULL, rank = df.ordinal
+  FROM many m WHERE df.dataset_id = m.id AND m.i % 3 = 0;
+UPDATE amprenta.dataset_features df SET rank = 5 - df.ordinal FROM many m WHERE df.dataset_id = m.id AND m.i % 3 = 1;
+SELECT count(*) AS datasets,
+       bool_and(a.score IS NOT DISTINCT FROM b.score AND a.up_score IS NOT DISTINCT FROM b.up_score
+                AND a.down_score IS NOT DISTINCT FROM b.down_score AND a.matched = b.matched) AS ks_forms_agree,
+       count(DISTINCT a.score) > 3 AS varied
+  FROM amprenta.amprenta_score_signature(:'s_ks', '{"method": "ks"}'::jsonb) a
+ CROSS JOIN LATERAL amprenta.amprenta_score_signature(:'s_ks', a.dataset_id, '{"method": "ks", "details": false}') b
+ WHERE a.dataset_id IN (SELECT id FROM many);
+SELECT count(*) AS datasets,
+       bool_and(a.score IS NOT DISTINCT FROM b.score AND a.concordant = b.concordant
+                AND a.discordant = b.discordant) AS alpha_forms_agree,
+       count(DISTINCT a.score) > 3 AS varied
+  FROM amprenta.amprenta_score_signature(:'s_ks', '{"alpha": 0.05}'::jsonb) a
+ CROSS JOIN LATERAL amprenta.amprenta_score_signature(:'s_ks', a.dataset_id, '{"alpha": 0.05, "details": false}') b
+ WHERE a.dataset_id IN (SELECT id FROM many);
 DELETE FROM amprenta.datasets WHERE id IN (SELECT id FROM many);

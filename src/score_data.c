@@ -55,6 +55,7 @@ struct ScoreReader
 	IndexScanDesc probe;
 	IndexFetchTableData *fetch; /* heap visits of the streams */
 	bool		ignore_killed;	/* LP_DEAD hints can be trusted */
+	bool		known_layout;	/* the index's columns are of the types below */
 };
 
 typedef struct StreamEntry
@@ -123,6 +124,23 @@ find_covering_index(ScoreReader *r)
 	return found;
 }
 
+/*
+ * The column types the stream's decoder assumes: (uuid, uuid) INCLUDE
+ * (float8 x 4, int4), as the install script makes the index.
+ */
+static bool
+known_layout(TupleDesc desc)
+{
+	static const Oid types[NCOLS] = {UUIDOID, UUIDOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, INT4OID};
+
+	if (desc->natts != NCOLS)
+		return false;
+	for (int i = 0; i < NCOLS; i++)
+		if (TupleDescAttr(desc, i)->atttypid != types[i])
+			return false;
+	return true;
+}
+
 ScoreReader *
 score_reader_open(void)
 {
@@ -143,6 +161,7 @@ score_reader_open(void)
 	r->probe = NULL;
 	r->fetch = NULL;
 	r->ignore_killed = !TransactionStartedDuringRecovery();
+	r->known_layout = known_layout(RelationGetDescr(r->index));
 	return r;
 }
 
@@ -275,6 +294,54 @@ prefetch_page(Page page)
 #endif
 }
 
+/*
+ * One entry of the covering index, decoded for the layout known_layout()
+ * checked (what index_deform_tuple() does for any layout, without its
+ * per-column dispatch; columns that are NULL take no space): returns the
+ * order of its feature against s->feature, and for an equal feature fills
+ * *e.  Offsets are relative to the data area, which is MAXALIGNed: the two
+ * uuids take 0..32, each present float8 the next 8 bytes (aligned by
+ * construction), the int4 rank the next 4.
+ */
+static inline int
+decode_entry(IndexTuple itup, const pg_uuid_t *feature, StreamEntry *e)
+{
+	const char *tp = (const char *) itup + IndexInfoFindDataOffset(itup->t_info);
+	const bits8 *nullbits = IndexTupleHasNulls(itup) ?
+		(const bits8 *) ((const char *) itup + sizeof(IndexTupleData)) : NULL;
+	double		v[4];
+	bool		null[4];
+	Size		off = 32;
+	int			c;
+
+#define ENTRY_NULL(att) (nullbits != NULL && att_isnull((att), nullbits))
+	if (ENTRY_NULL(COL_FEATURE))
+		return 1;				/* NULLs sort last */
+	c = memcmp(tp, feature->data, UUID_LEN);
+	if (c != 0)
+		return c;
+	if (ENTRY_NULL(COL_DATASET))
+		elog(ERROR, "unexpected NULL dataset_id in the covering index");
+	memcpy(e->dataset.data, tp + UUID_LEN, UUID_LEN);
+	for (int a = 0; a < 4; a++)
+	{
+		null[a] = ENTRY_NULL(COL_STAT + a);
+		if (!null[a])
+		{
+			memcpy(&v[a], tp + off, sizeof(double));
+			off += sizeof(double);
+		}
+	}
+	e->value.x = !null[0] ? v[0] : (!null[1] ? v[1] : NAN);
+	e->value.p = !null[2] ? v[2] : (!null[3] ? v[3] : NAN);
+	e->value.rank = 0;
+	if (!ENTRY_NULL(COL_RANK))
+		memcpy(&e->value.rank, tp + off, sizeof(int32));
+#undef ENTRY_NULL
+	e->tid = itup->t_tid;
+	return 0;
+}
+
 /* Copies the feature's entries of the next leaf page(s) into s->items. */
 static void
 read_leaf(ScoreStream *s)
@@ -321,6 +388,22 @@ read_leaf(ScoreStream *s)
 				if (r->ignore_killed && ItemIdIsDead(iid))
 					continue;
 				itup = (IndexTuple) PageGetItem(page, iid);
+				if (r->known_layout)
+				{
+					if (BTreeTupleIsPosting(itup))
+						elog(ERROR, "unexpected posting list in index \"%s\"",
+							 RelationGetRelationName(r->index));
+					c = decode_entry(itup, &s->feature, &s->items[s->nitems]);
+					if (c < 0)
+						continue;
+					if (c > 0)
+					{
+						s->ended = true;
+						break;
+					}
+					s->nitems++;
+					continue;
+				}
 				f = index_getattr(itup, 1, desc, &isnull);
 				c = isnull ? 1 : memcmp(DatumGetUUIDP(f)->data, s->feature.data, UUID_LEN);
 				if (c < 0)
