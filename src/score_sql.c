@@ -113,6 +113,7 @@ parse_options(Jsonb *options, ScoreOptions *o)
 
 typedef struct Scorer
 {
+	MemoryContext cxt;			/* lives as long as the scorer */
 	ScoreSignature *sig;
 	ScoreOptions opts;
 	bool		details;
@@ -133,6 +134,10 @@ typedef struct Scorer
 	struct LayersSlot *layers;	/* layers_jsonb's cache */
 	double	   *sign_p;			/* concordance: p by (concordant, discordant),
 								 * -1 = not computed yet */
+	bool	   *scope[5];		/* per omics kind + 1: which components the
+								 * dataset's feature types cover; NULL = not
+								 * computed yet */
+	bool		any_scope[5];
 } Scorer;
 
 /*
@@ -168,6 +173,8 @@ scorer_begin(const pg_uuid_t *signature, Jsonb *options, bool details_default, T
 {
 	Scorer	   *s = palloc0(sizeof(Scorer));
 	int			nc;
+
+	s->cxt = CurrentMemoryContext;
 
 	parse_options(options, &s->opts);
 	s->details = s->opts.details < 0 ? details_default : s->opts.details == 1;
@@ -415,12 +422,23 @@ score_outcome(Scorer *s, const pg_uuid_t *dataset, int omics, Outcome *out)
 		s->opts.permutations > 0;
 	ScoreDatasetRows rows;
 	score_params par;
-	bool		any_in_scope = false;
+	int			o = (omics >= 0 && omics < 4) ? omics + 1 : 0;
+	const bool *scope;
+
+	if (s->scope[o] == NULL)
+	{
+		s->scope[o] = MemoryContextAlloc(s->cxt, sizeof(bool) * Max(sig->ncomp, 1));
+		s->any_scope[o] = false;
+		for (int i = 0; i < sig->ncomp; i++)
+		{
+			s->scope[o][i] = layer_in_dataset(sig->comp[i].kind, omics);
+			s->any_scope[o] |= s->scope[o][i];
+		}
+	}
+	scope = s->scope[o];
 
 	memset(&rows, 0, sizeof(rows));
-	for (int i = 0; i < sig->ncomp; i++)
-		any_in_scope |= layer_in_dataset(sig->comp[i].kind, omics);
-	if (need_rows && any_in_scope)
+	if (need_rows && s->any_scope[o])
 		score_dataset_rows(s->reader, dataset, s->opts.permutations > 0, &rows);
 
 	for (int i = 0; i < sig->ncomp; i++)
@@ -431,7 +449,7 @@ score_outcome(Scorer *s, const pg_uuid_t *dataset, int omics, Outcome *out)
 		sc->weight = c->weight;
 		sc->direction = c->direction;
 		sc->layer = c->kind;
-		sc->in_scope = layer_in_dataset(c->kind, omics);
+		sc->in_scope = scope[i];
 		sc->matched = false;
 		s->chosen[i] = -1;
 		if (!sc->in_scope)
@@ -568,25 +586,6 @@ amprenta_score_signature_one(PG_FUNCTION_ARGS)
 
 /* ---- every dataset ---- */
 
-/* uuid order (bytes as unsigned, as uuid_cmp and the B-tree use), inline. */
-static inline int
-uuid_order(const pg_uuid_t *a, const pg_uuid_t *b)
-{
-	uint64		x,
-				y;
-
-	memcpy(&x, a->data, 8);
-	memcpy(&y, b->data, 8);
-	if (x == y)
-	{
-		memcpy(&x, a->data + 8, 8);
-		memcpy(&y, b->data + 8, 8);
-		if (x == y)
-			return 0;
-	}
-	return pg_ntoh64(x) < pg_ntoh64(y) ? -1 : 1;
-}
-
 /* A uuid as two integers that compare in uuid order. */
 typedef struct UuidKey
 {
@@ -638,24 +637,40 @@ stream_advance(StreamHead *h)
 
 typedef struct Ranked
 {
-	double		score;
-	pg_uuid_t	dataset;
-	int64		index;			/* into the outcomes */
+	uint64		key;			/* ranked_key(score): ascending = best first */
+	int64		index;			/* into the outcomes and datasets (id order) */
 	HeapTuple	tuple;			/* with details: the row, formed at once */
 } Ranked;
 
-/* Best first: higher score, NULL scores last, then by dataset id. */
+/*
+ * Best first: higher score, NULL scores last, equal scores by dataset id.
+ * The key maps a score to an integer that sorts ascending in that order
+ * (the bits of a double made monotonic, then reversed; -0 taken as 0); the
+ * datasets are scored in id order, so their index breaks ties by id.
+ */
+static inline uint64
+ranked_key(double score)
+{
+	uint64		bits;
+
+	if (isnan(score))
+		return PG_UINT64_MAX;
+	if (score == 0.0)
+		score = 0.0;
+	memcpy(&bits, &score, sizeof(bits));
+	bits = (bits & UINT64CONST(0x8000000000000000)) ? ~bits : bits | UINT64CONST(0x8000000000000000);
+	return ~bits;				/* below PG_UINT64_MAX: NaN was excluded */
+}
+
 static int
 ranked_cmp(const void *a, const void *b)
 {
 	const Ranked *x = (const Ranked *) a;
 	const Ranked *y = (const Ranked *) b;
 
-	if (isnan(x->score) != isnan(y->score))
-		return isnan(x->score) ? 1 : -1;
-	if (!isnan(x->score) && x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return uuid_order(&x->dataset, &y->dataset);
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->index < y->index ? -1 : (x->index > y->index ? 1 : 0);
 }
 
 /*
@@ -755,9 +770,8 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 			}
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(rowctx);
-			r->score = o->res.score;
+			r->key = ranked_key(o->res.score);
 			r->index = base + j;
-			memcpy(&r->dataset, &ds[base + j].id, sizeof(pg_uuid_t));
 			if ((j & 255) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
@@ -778,7 +792,7 @@ amprenta_score_signature_all(PG_FUNCTION_ARGS)
 		else
 		{
 			old = MemoryContextSwitchTo(rowctx);
-			outcome_values(s, &ranked[d].dataset, &outcomes[ranked[d].index], values, nulls);
+			outcome_values(s, &ds[ranked[d].index].id, &outcomes[ranked[d].index], values, nulls);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(rowctx);
