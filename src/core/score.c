@@ -240,14 +240,32 @@ score_eval(const score_params *par, const score_component *c, int n,
 	return NAN;
 }
 
+/* eval_concordance()'s sums, as score_compute() accumulates them. */
+typedef struct concordance_sums
+{
+	double		num;
+	double		den;
+	bool		any;
+} concordance_sums;
+
+static inline double
+concordance_of(const concordance_sums *s)
+{
+	return (!s->any || !(s->den > 0.0)) ? NAN : s->num / s->den;
+}
+
 void
 score_compute(const score_params *par, const score_component *c, int n,
 			  score_result *res)
 {
 	double		up,
 				down;
+	bool		concordance = par->method == SCORE_CONCORDANCE;
+	concordance_sums all = {0.0, 0.0, false};
+	concordance_sums per[SCORE_LAYERS];
 
 	memset(res, 0, sizeof(*res));
+	memset(per, 0, sizeof(per));
 	for (int l = 0; l < SCORE_LAYERS; l++)
 		res->layer[l].score = NAN;
 
@@ -255,6 +273,7 @@ score_compute(const score_params *par, const score_component *c, int n,
 	{
 		const score_component *ci = &c[i];
 		score_layer *lay = NULL;
+		int			m;
 
 		if (!ci->in_scope)
 			continue;
@@ -272,20 +291,37 @@ score_compute(const score_params *par, const score_component *c, int n,
 			continue;
 		if (lay)
 			lay->weight += ci->weight;
-		switch (ci->direction * obs_sign(&ci->obs, par->alpha))
+		m = ci->direction * obs_sign(&ci->obs, par->alpha);
+		if (m == 1)
+			res->concordant++;
+		else if (m == -1)
+			res->discordant++;
+		/* the concordance score's sums, in eval_concordance()'s order */
+		all.any = true;
+		all.den += ci->weight;
+		all.num += ci->weight * m;
+		if (lay)
 		{
-			case 1:
-				res->concordant++;
-				break;
-			case -1:
-				res->discordant++;
-				break;
-			default:
-				break;
+			concordance_sums *ps = &per[ci->layer];
+
+			ps->any = true;
+			ps->den += ci->weight;
+			ps->num += ci->weight * m;
 		}
 	}
 	res->coverage = res->total > 0 ?
 		(double) res->matched / (double) res->total : NAN;
+
+	if (concordance)
+	{
+		/* score_eval() without its passes: NAN without a matched component */
+		res->score = res->matched == 0 ? NAN : concordance_of(&all);
+		res->up = res->down = NAN;
+		for (int l = 0; l < SCORE_LAYERS; l++)
+			if (res->layer[l].matched > 0)
+				res->layer[l].score = concordance_of(&per[l]);
+		return;
+	}
 
 	res->score = score_eval(par, c, n, SCORE_ALL_LAYERS, &up, &down);
 	res->up = up;
