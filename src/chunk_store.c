@@ -3,51 +3,30 @@
  * semantic index), in bulk.
  *
  * A delivered batch replaces the chunks of its entities: the old rows are
- * deleted with one statement, the new ones go through table_multi_insert()
- * with their index entries made by ExecInsertIndexTuples(), as COPY does.
+ * deleted with one statement, the new ones written in bulk (bulk_insert.c).
  * An INSERT ... ON CONFLICT of the same rows from SQL arrays cost about a
  * quarter of the worker's time in a long drain (speculative insertion per
  * row, a 200,000-element array sliced per row, compression attempted on
- * every row).  The generated column (vector_id) is computed by the
- * executor's own code; the CHECK constraints hold by construction (known
- * entity type, chunk_no >= 0, a 32-byte hash, embedding and model given
- * together); chunks has no foreign key.
+ * every row).  The CHECK constraints hold by construction (known entity
+ * type, chunk_no >= 0, a 32-byte hash, embedding and model given
+ * together); chunks has no trigger on insert and no foreign key.
  */
 #include "postgres.h"
 
-#include "access/heapam.h"
-#include "access/table.h"
-#include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
-#include "executor/executor.h"
-#include "executor/nodeModifyTable.h"
 #include "executor/spi.h"
-#include "miscadmin.h"
-#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
-#include "utils/memutils.h"
-#include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "bulk_insert.h"
 #include "chunk_store.h"
-#include "ingest_store.h"
 
 struct ChunkStore
 {
-	Relation	rel;
-	EState	   *estate;
-	ResultRelInfo *rri;
-	BulkInsertState bistate;
-	CommandId	cid;
-	TupleTableSlot **slots;
-	int			nslots;
-	int			cap;
-	MemoryContext ctx;
+	BulkInsert *rows;
 	Datum		now;
 	int			att_type,
 				att_id,
@@ -95,38 +74,18 @@ ChunkStore *
 chunk_store_begin(int capacity)
 {
 	ChunkStore *cs = palloc0(sizeof(ChunkStore));
-	Oid			relid = get_relname_relid("chunks", get_namespace_oid("amprenta", false));
 
-	if (!OidIsValid(relid))
-		elog(ERROR, "amprenta.chunks does not exist");
-	/* The executor is bypassed: check what it would have checked. */
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for table chunks")));
-	/* Rows inserted below must not be seen by the deletion before. */
-	CommandCounterIncrement();
-
-	cs->rel = table_open(relid, RowExclusiveLock);
-	cs->estate = CreateExecutorState();
-	cs->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(cs->rri, cs->rel, 1, NULL, 0);
-	ExecOpenIndices(cs->rri, false);
-	cs->bistate = GetBulkInsertState();
-	cs->cid = GetCurrentCommandId(true);
-	cs->cap = Max(capacity, 1);
-	cs->slots = palloc0(sizeof(TupleTableSlot *) * cs->cap);
-	cs->ctx = CurrentMemoryContext;
+	cs->rows = bulk_insert_begin("chunks", capacity);
 	cs->now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	cs->att_type = store_attnum(cs->rel, "entity_type");
-	cs->att_id = store_attnum(cs->rel, "entity_id");
-	cs->att_no = store_attnum(cs->rel, "chunk_no");
-	cs->att_content = store_attnum(cs->rel, "content");
-	cs->att_sha = store_attnum(cs->rel, "content_sha256");
-	cs->att_embedding = store_attnum(cs->rel, "embedding");
-	cs->att_model = store_attnum(cs->rel, "embedding_model");
-	cs->att_created = store_attnum(cs->rel, "created_at");
-	cs->att_updated = store_attnum(cs->rel, "updated_at");
+	cs->att_type = bulk_insert_attnum(cs->rows, "entity_type");
+	cs->att_id = bulk_insert_attnum(cs->rows, "entity_id");
+	cs->att_no = bulk_insert_attnum(cs->rows, "chunk_no");
+	cs->att_content = bulk_insert_attnum(cs->rows, "content");
+	cs->att_sha = bulk_insert_attnum(cs->rows, "content_sha256");
+	cs->att_embedding = bulk_insert_attnum(cs->rows, "embedding");
+	cs->att_model = bulk_insert_attnum(cs->rows, "embedding_model");
+	cs->att_created = bulk_insert_attnum(cs->rows, "created_at");
+	cs->att_updated = bulk_insert_attnum(cs->rows, "updated_at");
 	return cs;
 }
 
@@ -164,20 +123,9 @@ chunk_store_add(ChunkStore *cs, const char *entity_type, const pg_uuid_t *entity
 				int chunk_no, const char *content, const uint8 *sha256,
 				const float *vector, int dim, const char *model)
 {
-	TupleTableSlot *slot;
-	Datum	   *values;
-	bool	   *nulls;
-	MemoryContext old;
-
-	if (cs->nslots == cs->cap)
-		elog(ERROR, "more chunks than announced (%d)", cs->cap);
-	old = MemoryContextSwitchTo(cs->ctx);
-	slot = cs->slots[cs->nslots] = table_slot_create(cs->rel, NULL);
-	cs->nslots++;
-	ExecClearTuple(slot);
-	values = slot->tts_values;
-	nulls = slot->tts_isnull;
-	memset(nulls, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+	TupleTableSlot *slot = bulk_insert_row(cs->rows);
+	Datum	   *values = slot->tts_values;
+	bool	   *nulls = slot->tts_isnull;
 
 	values[cs->att_type] = CStringGetTextDatum(entity_type);
 	values[cs->att_id] = UUIDPGetDatum(entity_id);
@@ -204,37 +152,10 @@ chunk_store_add(ChunkStore *cs, const char *entity_type, const pg_uuid_t *entity
 		values[cs->att_model] = CStringGetTextDatum(model);
 		nulls[cs->att_embedding] = nulls[cs->att_model] = false;
 	}
-	ExecStoreVirtualTuple(slot);
-	MemoryContextSwitchTo(old);
 }
 
 void
 chunk_store_end(ChunkStore *cs)
 {
-	if (cs->nslots > 0)
-	{
-		if (cs->rel->rd_att->constr && cs->rel->rd_att->constr->has_generated_stored)
-			for (int i = 0; i < cs->nslots; i++)
-				ExecComputeStoredGenerated(cs->rri, cs->estate, cs->slots[i], CMD_INSERT);
-		table_multi_insert(cs->rel, cs->slots, cs->nslots, cs->cid, 0, cs->bistate);
-		for (int i = 0; i < cs->nslots; i++)
-		{
-			List	   *r = ExecInsertIndexTuples(cs->rri, cs->slots[i], cs->estate, false, false,
-												  NULL, NIL
-#if PG_VERSION_NUM >= 160000
-												  ,false
-#endif
-				);
-
-			list_free(r);
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
-	for (int i = 0; i < cs->nslots; i++)
-		ExecDropSingleTupleTableSlot(cs->slots[i]);
-	FreeBulkInsertState(cs->bistate);
-	ExecCloseIndices(cs->rri);
-	FreeExecutorState(cs->estate);
-	table_close(cs->rel, NoLock);
-	CommandCounterIncrement();
+	bulk_insert_end(cs->rows);
 }

@@ -10,6 +10,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -18,6 +19,7 @@
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
+#include "bulk_insert.h"
 #include "sync_worker.h"
 
 MemoryContext sync_round_context = NULL;
@@ -224,7 +226,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 	/* What the sink holds; for the index, whether the Notion sink made the page. */
 	prepare_batch(&read_plan,
 				  "SELECT i.ord, r.external_id, r.content_sha256, coalesce(r.chunk_count, 0),"
-				  "       coalesce(r.owned, true), coalesce(n.external_id, '')"
+				  "       coalesce(r.owned, true), coalesce(n.external_id, ''), r.sink IS NOT NULL"
 				  "  FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS i (entity_type, entity_id, ord)"
 				  "  LEFT JOIN amprenta.sync_refs r ON r.sink = $3"
 				  "       AND r.entity_type = i.entity_type AND r.entity_id = i.entity_id"
@@ -266,6 +268,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 		}
 		it->ref_chunk_count = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
 		it->ref_owned = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
+		it->has_ref = DatumGetBool(SPI_getbinval(tup, desc, 7, &isnull));
 		MemoryContextSwitchTo(old);
 		ours = SPI_getvalue(tup, desc, 6);
 		it->page_is_ours = it->user_page_id != NULL && ours != NULL &&
@@ -281,6 +284,80 @@ bytea_datum(const uint8 *p, int len)
 	SET_VARSIZE(b, VARHDRSZ + len);
 	memcpy(VARDATA(b), p, len);
 	return PointerGetDatum(b);
+}
+
+/* sync_refs rows of entities the sink had none for, written in bulk. */
+typedef struct RefStore
+{
+	BulkInsert *rows;
+	Datum		sink;
+	Datum		now;
+	int			att_sink,
+				att_type,
+				att_id,
+				att_ext,
+				att_sha,
+				att_chunks,
+				att_owned,
+				att_synced,
+				att_created,
+				att_updated;
+} RefStore;
+
+/*
+ * The CHECK constraints hold by construction: a known sink and entity
+ * type, a 32-byte hash, a chunk count from the delivery; sync_refs has no
+ * trigger on insert and no foreign key.
+ */
+static RefStore *
+ref_store_begin(const char *sink, int capacity)
+{
+	RefStore   *rs = palloc0(sizeof(RefStore));
+
+	rs->rows = bulk_insert_begin("sync_refs", capacity);
+	rs->sink = CStringGetTextDatum(sink);
+	rs->now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	rs->att_sink = bulk_insert_attnum(rs->rows, "sink");
+	rs->att_type = bulk_insert_attnum(rs->rows, "entity_type");
+	rs->att_id = bulk_insert_attnum(rs->rows, "entity_id");
+	rs->att_ext = bulk_insert_attnum(rs->rows, "external_id");
+	rs->att_sha = bulk_insert_attnum(rs->rows, "content_sha256");
+	rs->att_chunks = bulk_insert_attnum(rs->rows, "chunk_count");
+	rs->att_owned = bulk_insert_attnum(rs->rows, "owned");
+	rs->att_synced = bulk_insert_attnum(rs->rows, "synced_at");
+	rs->att_created = bulk_insert_attnum(rs->rows, "created_at");
+	rs->att_updated = bulk_insert_attnum(rs->rows, "updated_at");
+	return rs;
+}
+
+static void
+ref_store_add(RefStore *rs, const SyncItem *it)
+{
+	TupleTableSlot *slot = bulk_insert_row(rs->rows);
+	Datum	   *v = slot->tts_values;
+	bool	   *nulls = slot->tts_isnull;
+
+	v[rs->att_sink] = rs->sink;
+	v[rs->att_type] = CStringGetTextDatum(it->entity_type);
+	v[rs->att_id] = UUIDPGetDatum(&it->entity_id);
+	if (it->new_external_id != NULL)
+	{
+		v[rs->att_ext] = CStringGetTextDatum(it->new_external_id);
+		nulls[rs->att_ext] = false;
+	}
+	v[rs->att_sha] = bytea_datum(it->content_hash, 32);
+	v[rs->att_chunks] = Int32GetDatum(it->new_chunk_count);
+	v[rs->att_owned] = BoolGetDatum(it->new_owned);
+	v[rs->att_synced] = v[rs->att_created] = v[rs->att_updated] = rs->now;
+	nulls[rs->att_sink] = nulls[rs->att_type] = nulls[rs->att_id] = false;
+	nulls[rs->att_sha] = nulls[rs->att_chunks] = nulls[rs->att_owned] = false;
+	nulls[rs->att_synced] = nulls[rs->att_created] = nulls[rs->att_updated] = false;
+}
+
+static void
+ref_store_end(RefStore *rs)
+{
+	bulk_insert_end(rs->rows);
 }
 
 /*
@@ -319,11 +396,27 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 		Datum	   *chunks = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *setpage = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *owned = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *upsert = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *det = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *deid = palloc(sizeof(Datum) * Max(n, 1));
 		int			w = 0,
-					d = 0;
+					d = 0,
+					nnew = 0;
+		bool		any_sql = false;
+		RefStore   *fresh = NULL;
 
+		/*
+		 * Entities the sink had no row for (as the prepare step read) get
+		 * theirs in bulk, the others through INSERT ... ON CONFLICT.  A row
+		 * for one cannot appear meanwhile (the entity's queue row is
+		 * leased); if an administrator wrote one, the unique index stops
+		 * the record and the batch is delivered again when its lease ends.
+		 */
+		for (int i = 0; i < n; i++)
+			if (items[i].outcome == ITEM_DONE && items[i].write_ref && !items[i].has_ref)
+				nnew++;
+		if (nnew > 0)
+			fresh = ref_store_begin(sinkname, nnew);
 		for (int i = 0; i < n; i++)
 		{
 			SyncItem   *it = &items[i];
@@ -332,6 +425,10 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 				continue;
 			if (it->write_ref)
 			{
+				if (!it->has_ref)
+					ref_store_add(fresh, it);
+				upsert[w] = BoolGetDatum(it->has_ref);
+				any_sql |= it->has_ref || (it->write_page_id && it->new_external_id != NULL);
 				et[w] = CStringGetTextDatum(it->entity_type);
 				eid[w] = UUIDPGetDatum(&it->entity_id);
 				extnull[w] = it->new_external_id == NULL;
@@ -349,28 +446,30 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 				d++;
 			}
 		}
-		if (w > 0)
+		if (fresh)
+			ref_store_end(fresh);
+		if (any_sql)
 		{
-			Oid			t[8] = {TEXTARRAYOID, UUIDARRAYOID, TEXTARRAYOID, BYTEAARRAYOID, INT4ARRAYOID,
-			BOOLARRAYOID, TEXTOID, BOOLARRAYOID};
-			Datum		a[8];
+			Oid			t[9] = {TEXTARRAYOID, UUIDARRAYOID, TEXTARRAYOID, BYTEAARRAYOID, INT4ARRAYOID,
+			BOOLARRAYOID, TEXTOID, BOOLARRAYOID, BOOLARRAYOID};
+			Datum		a[9];
 			int			wd[1] = {w};
 			int			wl[1] = {1};
 
 			prepare_batch(&refs_plan,
 						  "WITH r AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bytea[],"
-						  "                                $5::int[], $6::bool[], $8::bool[])"
-						  "             AS r (entity_type, entity_id, external_id, sha, chunks, set_page, owned)),"
+						  "                                $5::int[], $6::bool[], $8::bool[], $9::bool[])"
+						  "             AS r (entity_type, entity_id, external_id, sha, chunks, set_page, owned, upsert)),"
 						  " ref AS ("
 						  "  INSERT INTO amprenta.sync_refs AS x (sink, entity_type, entity_id, external_id,"
 						  "         content_sha256, chunk_count, owned, synced_at)"
-						  "  SELECT $7, entity_type, entity_id, external_id, sha, chunks, owned, now() FROM r"
+						  "  SELECT $7, entity_type, entity_id, external_id, sha, chunks, owned, now() FROM r WHERE upsert"
 						  "  ON CONFLICT (sink, entity_type, entity_id) DO UPDATE"
 						  "    SET external_id = EXCLUDED.external_id, content_sha256 = EXCLUDED.content_sha256,"
 						  "        chunk_count = EXCLUDED.chunk_count, owned = EXCLUDED.owned, synced_at = now())"
 						  " SELECT amprenta._sync_set_page_id(entity_type, entity_id, external_id)"
 						  "   FROM r WHERE set_page",
-						  8, t);
+						  9, t);
 			a[0] = PointerGetDatum(construct_array(et, w, TEXTOID, -1, false, TYPALIGN_INT));
 			a[1] = PointerGetDatum(construct_array(eid, w, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 			a[2] = PointerGetDatum(construct_md_array(ext, extnull, 1, wd, wl, TEXTOID, -1, false, TYPALIGN_INT));
@@ -379,6 +478,7 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 			a[5] = PointerGetDatum(construct_array(setpage, w, BOOLOID, 1, true, TYPALIGN_CHAR));
 			a[6] = CStringGetTextDatum(sinkname);
 			a[7] = PointerGetDatum(construct_array(owned, w, BOOLOID, 1, true, TYPALIGN_CHAR));
+			a[8] = PointerGetDatum(construct_array(upsert, w, BOOLOID, 1, true, TYPALIGN_CHAR));
 			if (SPI_execute_plan(refs_plan, a, NULL, false, 0) != SPI_OK_SELECT)
 				elog(ERROR, "recording sync_refs failed");
 		}

@@ -47,6 +47,7 @@ typedef struct SyncItem
 	uint8		ref_hash[32];
 	int			ref_chunk_count;
 	bool		ref_owned;		/* sync_refs.owned (true when no row) */
+	bool		has_ref;		/* the sink has a sync_refs row for it */
 	uint8		content_hash[32];
 
 	/* decided by the delivery */
