@@ -1,12 +1,13 @@
 /*
- * bulk_insert.c - rows the sync worker writes in bulk, as COPY writes them.
+ * bulk_insert.c - rows written in bulk, as COPY writes them: ingestion's
+ * dataset_features, the sync worker's chunks and sync_refs.
  *
  * table_multi_insert() for the heap, ExecInsertIndexTuples() for the
  * indexes (unique ones checked), the executor's own code for generated
- * columns.  Used where a batch's rows are known to be new and to satisfy
- * the table's CHECK constraints by construction (the caller says why);
- * triggers do not fire, foreign keys are not checked: the tables written
- * this way have neither.
+ * columns.  The executor is bypassed otherwise: the caller knows the rows
+ * satisfy the table's CHECK constraints and foreign keys (and says why),
+ * and no trigger fires.  Rows are flushed in batches of up to the
+ * capacity given; their slots serve every batch.
  */
 #include "postgres.h"
 
@@ -33,13 +34,14 @@ struct BulkInsert
 	BulkInsertState bistate;
 	CommandId	cid;
 	TupleTableSlot **slots;
-	int			nslots;
+	int			nslots;			/* made so far (small batches need few) */
+	int			nrows;			/* of the current batch */
 	int			cap;
-	MemoryContext ctx;
+	MemoryContext ctx;			/* lives as long as the writer (slots) */
 };
 
 BulkInsert *
-bulk_insert_begin(const char *relname, int capacity)
+bulk_insert_begin(const char *relname, int capacity, const char *privilege_hint)
 {
 	BulkInsert *b = palloc0(sizeof(BulkInsert));
 	Oid			relid = get_relname_relid(relname, get_namespace_oid("amprenta", false));
@@ -50,7 +52,8 @@ bulk_insert_begin(const char *relname, int capacity)
 	if (pg_class_aclcheck(relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for table %s", relname)));
+				 errmsg("permission denied for table %s", relname),
+				 privilege_hint ? errhint("%s", privilege_hint) : 0));
 	/* What earlier statements of the transaction did is seen by the index checks. */
 	CommandCounterIncrement();
 
@@ -73,52 +76,77 @@ bulk_insert_attnum(BulkInsert *b, const char *column)
 	return store_attnum(b->rel, column);
 }
 
+Relation
+bulk_insert_relation(BulkInsert *b)
+{
+	return b->rel;
+}
+
 TupleTableSlot *
 bulk_insert_row(BulkInsert *b)
 {
 	TupleTableSlot *slot;
-	MemoryContext old;
 
-	if (b->nslots == b->cap)
+	if (b->nrows == b->cap)
 		elog(ERROR, "more rows for amprenta.%s than announced (%d)",
 			 RelationGetRelationName(b->rel), b->cap);
-	old = MemoryContextSwitchTo(b->ctx);
-	slot = b->slots[b->nslots++] = table_slot_create(b->rel, NULL);
-	MemoryContextSwitchTo(old);
+	if (b->nrows == b->nslots)
+	{
+		MemoryContext old = MemoryContextSwitchTo(b->ctx);
+
+		b->slots[b->nslots++] = table_slot_create(b->rel, NULL);
+		MemoryContextSwitchTo(old);
+	}
+	slot = b->slots[b->nrows++];
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
 	return slot;
 }
 
+int
+bulk_insert_pending(BulkInsert *b)
+{
+	return b->nrows;
+}
+
+void
+bulk_insert_flush(BulkInsert *b)
+{
+	if (b->nrows == 0)
+		return;
+	for (int i = 0; i < b->nrows; i++)
+		ExecStoreVirtualTuple(b->slots[i]);
+	if (b->rel->rd_att->constr && b->rel->rd_att->constr->has_generated_stored)
+		for (int i = 0; i < b->nrows; i++)
+			ExecComputeStoredGenerated(b->rri, b->estate, b->slots[i], CMD_INSERT);
+	table_multi_insert(b->rel, b->slots, b->nrows, b->cid, 0, b->bistate);
+	for (int i = 0; i < b->nrows; i++)
+	{
+		List	   *r = ExecInsertIndexTuples(b->rri, b->slots[i], b->estate, false, false,
+											  NULL, NIL
+#if PG_VERSION_NUM >= 160000
+											  ,false
+#endif
+			);
+
+		list_free(r);
+		ExecClearTuple(b->slots[i]);
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+	}
+	b->nrows = 0;
+}
+
 void
 bulk_insert_end(BulkInsert *b)
 {
-	for (int i = 0; i < b->nslots; i++)
-		ExecStoreVirtualTuple(b->slots[i]);
-	if (b->nslots > 0)
-	{
-		if (b->rel->rd_att->constr && b->rel->rd_att->constr->has_generated_stored)
-			for (int i = 0; i < b->nslots; i++)
-				ExecComputeStoredGenerated(b->rri, b->estate, b->slots[i], CMD_INSERT);
-		table_multi_insert(b->rel, b->slots, b->nslots, b->cid, 0, b->bistate);
-		for (int i = 0; i < b->nslots; i++)
-		{
-			List	   *r = ExecInsertIndexTuples(b->rri, b->slots[i], b->estate, false, false,
-												  NULL, NIL
-#if PG_VERSION_NUM >= 160000
-												  ,false
-#endif
-				);
-
-			list_free(r);
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
+	bulk_insert_flush(b);
 	for (int i = 0; i < b->nslots; i++)
 		ExecDropSingleTupleTableSlot(b->slots[i]);
 	FreeBulkInsertState(b->bistate);
 	ExecCloseIndices(b->rri);
 	FreeExecutorState(b->estate);
 	table_close(b->rel, NoLock);
+	/* Later statements of this transaction must see the rows. */
 	CommandCounterIncrement();
 }

@@ -1,5 +1,5 @@
 /*
- * bulk_insert.h - rows the sync worker writes in bulk (bulk_insert.c).
+ * bulk_insert.h - rows written in bulk, as COPY writes them (bulk_insert.c).
  */
 #ifndef AMPRENTA_BULK_INSERT_H
 #define AMPRENTA_BULK_INSERT_H
@@ -7,16 +7,29 @@
 #include "postgres.h"
 
 #include "executor/tuptable.h"
+#include "utils/relcache.h"
 
 typedef struct BulkInsert BulkInsert;
 
-/* Up to capacity rows into amprenta.<relname>. */
-extern BulkInsert *bulk_insert_begin(const char *relname, int capacity);
+/*
+ * Rows into amprenta.<relname>, up to capacity per batch; the hint goes
+ * with the error when the user may not insert into the table.
+ */
+extern BulkInsert *bulk_insert_begin(const char *relname, int capacity,
+									 const char *privilege_hint);
+extern Relation bulk_insert_relation(BulkInsert *b);
 /* 0-based position of a column. */
 extern int	bulk_insert_attnum(BulkInsert *b, const char *column);
-/* A new row, every column NULL: fill tts_values / tts_isnull. */
+/*
+ * A new row of the batch, every column NULL: fill tts_values / tts_isnull
+ * (with values that live until the batch is flushed).
+ */
 extern TupleTableSlot *bulk_insert_row(BulkInsert *b);
-/* Writes the rows and their index entries; closes. */
+/* Rows of the current batch. */
+extern int	bulk_insert_pending(BulkInsert *b);
+/* Writes the batch's rows and their index entries. */
+extern void bulk_insert_flush(BulkInsert *b);
+/* Flushes and closes; later statements of the transaction see the rows. */
 extern void bulk_insert_end(BulkInsert *b);
 
 #endif

@@ -75,7 +75,7 @@ chunk_store_begin(int capacity)
 {
 	ChunkStore *cs = palloc0(sizeof(ChunkStore));
 
-	cs->rows = bulk_insert_begin("chunks", capacity);
+	cs->rows = bulk_insert_begin("chunks", capacity, NULL);
 	cs->now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	cs->att_type = bulk_insert_attnum(cs->rows, "entity_type");
 	cs->att_id = bulk_insert_attnum(cs->rows, "entity_id");

@@ -31,6 +31,7 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
+#include "bulk_insert.h"
 #include "ingest_store.h"
 #include "uuid7.h"
 
@@ -41,17 +42,10 @@ struct StoreState
 {
 	pg_uuid_t	dataset_id;
 	int			nsamples;
-	Relation	rel;
-	EState	   *estate;
-	ResultRelInfo *rri;
-	BulkInsertState bistate;
-	CommandId	cid;
-	TupleTableSlot *slots[STORE_BATCH];
-	int			nslots;			/* created so far: small files need few */
+	BulkInsert *out;			/* dataset_features */
 	StoreRow	rows[STORE_BATCH];
 	int			nrows;
 	Size		batch_bytes;	/* approximate size of the queued rows */
-	MemoryContext ctx;			/* lives as long as the store (slots) */
 	MemoryContext batch_ctx;	/* reset after every flush */
 	FeatureStore *features;
 	Datum		mapping_datum[5];
@@ -108,39 +102,26 @@ store_begin(const pg_uuid_t *dataset_id, int nsamples)
 	if (!OidIsValid(relid) || !OidIsValid(mapping_type))
 		elog(ERROR, "the amprenta schema is incomplete");
 
-	/* The executor is bypassed: check what it would have checked. */
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for table dataset_features"),
-				 errhint("Ingestion needs the privileges of amprenta_writer.")));
-
 	st->dataset_id = *dataset_id;
 	st->nsamples = nsamples;
-	st->rel = table_open(relid, RowExclusiveLock);
-	st->estate = CreateExecutorState();
-	st->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(st->rri, st->rel, 1, NULL, 0);
-	ExecOpenIndices(st->rri, false);
-	st->bistate = GetBulkInsertState();
-	st->cid = GetCurrentCommandId(true);
+	st->out = bulk_insert_begin("dataset_features", STORE_BATCH,
+								"Ingestion needs the privileges of amprenta_writer.");
 
-	st->att_dataset_id = store_attnum(st->rel, "dataset_id");
-	st->att_ordinal = store_attnum(st->rel, "ordinal");
-	st->att_feature_id = store_attnum(st->rel, "feature_id");
-	st->att_raw_name = store_attnum(st->rel, "raw_name");
-	st->att_mapping = store_attnum(st->rel, "mapping");
+	st->att_dataset_id = bulk_insert_attnum(st->out, "dataset_id");
+	st->att_ordinal = bulk_insert_attnum(st->out, "ordinal");
+	st->att_feature_id = bulk_insert_attnum(st->out, "feature_id");
+	st->att_raw_name = bulk_insert_attnum(st->out, "raw_name");
+	st->att_mapping = bulk_insert_attnum(st->out, "mapping");
 	for (int i = 0; i < NUM_STATS; i++)
-		st->att_stats[i] = store_attnum(st->rel, stat_columns[i]);
-	st->att_samples = store_attnum(st->rel, "sample_values");
-	st->att_rank = store_attnum(st->rel, "rank");
+		st->att_stats[i] = bulk_insert_attnum(st->out, stat_columns[i]);
+	st->att_samples = bulk_insert_attnum(st->out, "sample_values");
+	st->att_rank = bulk_insert_attnum(st->out, "rank");
 
 	for (int i = 0; i < 5; i++)
 		st->mapping_datum[i] = DirectFunctionCall2(enum_in,
 												   CStringGetDatum(mapping_labels[i]),
 												   ObjectIdGetDatum(mapping_type));
 
-	st->ctx = CurrentMemoryContext;
 	st->batch_ctx = AllocSetContextCreate(CurrentMemoryContext, "amprenta ingest batch",
 										  ALLOCSET_DEFAULT_SIZES);
 	st->features = features_begin();
@@ -206,31 +187,20 @@ void
 store_flush(StoreState *st)
 {
 	MemoryContext old;
-	TupleDesc	desc = RelationGetDescr(st->rel);
-	int			natts = desc->natts;
 
 	if (st->nrows == 0)
 		return;
 	CHECK_FOR_INTERRUPTS();
 
-	old = MemoryContextSwitchTo(st->ctx);
-	while (st->nslots < st->nrows)
-		st->slots[st->nslots++] = table_slot_create(st->rel, NULL);
-	MemoryContextSwitchTo(st->batch_ctx);
+	old = MemoryContextSwitchTo(st->batch_ctx);
 	resolve_features(st);
 
 	for (int i = 0; i < st->nrows; i++)
 	{
 		StoreRow   *row = &st->rows[i];
-		TupleTableSlot *slot = st->slots[i];
-		Datum	   *values;
-		bool	   *nulls;
-
-		ExecClearTuple(slot);
-		values = slot->tts_values;
-		nulls = slot->tts_isnull;
-		for (int a = 0; a < natts; a++)
-			nulls[a] = true;
+		TupleTableSlot *slot = bulk_insert_row(st->out);
+		Datum	   *values = slot->tts_values;
+		bool	   *nulls = slot->tts_isnull;
 
 		values[st->att_dataset_id] = UUIDPGetDatum(&st->dataset_id);
 		nulls[st->att_dataset_id] = false;
@@ -271,22 +241,8 @@ store_flush(StoreState *st)
 			values[st->att_rank] = Int32GetDatum(row->rank);
 			nulls[st->att_rank] = false;
 		}
-		ExecStoreVirtualTuple(slot);
 	}
-
-	table_multi_insert(st->rel, st->slots, st->nrows, st->cid, 0, st->bistate);
-	for (int i = 0; i < st->nrows; i++)
-	{
-		List	   *r;
-
-		r = ExecInsertIndexTuples(st->rri, st->slots[i], st->estate, false, false, NULL, NIL
-#if PG_VERSION_NUM >= 160000
-								  ,false
-#endif
-			);
-		list_free(r);
-		ExecClearTuple(st->slots[i]);
-	}
+	bulk_insert_flush(st->out);
 
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(st->batch_ctx);
@@ -298,19 +254,11 @@ void
 store_end(StoreState *st)
 {
 	store_flush(st);
-	for (int i = 0; i < st->nslots; i++)
-		ExecDropSingleTupleTableSlot(st->slots[i]);
-	FreeBulkInsertState(st->bistate);
-	ExecCloseIndices(st->rri);
-	FreeExecutorState(st->estate);
-	table_close(st->rel, NoLock);
+	bulk_insert_end(st->out);
 	features_end(st->features);
 	MemoryContextDelete(st->batch_ctx);
-	/* Later statements of this transaction must see the rows. */
-	CommandCounterIncrement();
 }
 
-/* A text[] datum from a List of C strings. */
 static Datum
 text_array(List *items)
 {

@@ -314,7 +314,7 @@ ref_store_begin(const char *sink, int capacity)
 {
 	RefStore   *rs = palloc0(sizeof(RefStore));
 
-	rs->rows = bulk_insert_begin("sync_refs", capacity);
+	rs->rows = bulk_insert_begin("sync_refs", capacity, NULL);
 	rs->sink = CStringGetTextDatum(sink);
 	rs->now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	rs->att_sink = bulk_insert_attnum(rs->rows, "sink");
