@@ -12,7 +12,9 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/cryptohash.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -111,6 +113,38 @@ text_array(SyncItem *items, int n, int which)
 	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+/* The UTF-8 bytes of s (s itself in a UTF-8 database). */
+static void
+hash_utf8(pg_cryptohash_ctx *h, const char *s)
+{
+	const char *u = s ? pg_server_to_any(s, strlen(s), PG_UTF8) : "";
+
+	if (pg_cryptohash_update(h, (const uint8 *) u, strlen(u)) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h));
+}
+
+/*
+ * The content hash of a document: SHA-256 of its title, body and
+ * properties (JSON text) in UTF-8, separated by a 0x01 byte, a missing one
+ * taken as empty (what sync_refs.content_sha256 holds for it).
+ */
+static void
+document_hash(SyncItem *it)
+{
+	pg_cryptohash_ctx *h = pg_cryptohash_create(PG_SHA256);
+
+	if (h == NULL || pg_cryptohash_init(h) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h));
+	hash_utf8(h, it->title);
+	hash_utf8(h, "\001");
+	hash_utf8(h, it->body);
+	hash_utf8(h, "\001");
+	hash_utf8(h, it->properties);
+	if (pg_cryptohash_final(h, it->content_hash, 32) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h));
+	pg_cryptohash_free(h);
+}
+
 /* SPI_getvalue allocates in the current context: the round's, here. */
 static char *
 copy_text(HeapTuple tup, TupleDesc desc, int col)
@@ -151,9 +185,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 	hctl.entrysize = sizeof(pg_uuid_t) + sizeof(int);
 	hctl.hcxt = CurrentMemoryContext;
 	prepare_batch(&docs_plan,
-				  "SELECT x.entity_id, x.title, x.body, x.properties::text, x.notion_page_id,"
-				  "       sha256(convert_to(coalesce(x.title, '') || chr(1) || coalesce(x.body, '') || chr(1)"
-				  "              || coalesce(x.properties::text, ''), 'UTF8'))"
+				  "SELECT x.entity_id, x.title, x.body, x.properties::text, x.notion_page_id"
 				  "  FROM amprenta._sync_documents($1, $2) x",
 				  2, doctypes);
 	for (int first = 0; first < n; first++)
@@ -210,14 +242,8 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 			it->body = copy_text(tup, desc, 3);
 			it->properties = copy_text(tup, desc, 4);
 			it->user_page_id = copy_text(tup, desc, 5);
-			v = SPI_getbinval(tup, desc, 6, &isnull);
-			if (!isnull)
-			{
-				bytea	   *b = DatumGetByteaPP(v);
-
-				memcpy(it->content_hash, VARDATA_ANY(b), Min(32, VARSIZE_ANY_EXHDR(b)));
-			}
 			MemoryContextSwitchTo(old);
+			document_hash(it);
 		}
 		SPI_freetuptable(SPI_tuptable);
 		hash_destroy(byid);

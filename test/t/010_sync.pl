@@ -57,6 +57,14 @@ is($pages->{ $ids[0] }[0]{properties}{Omics}{select}{name}, 'lipidomics', 'the m
 is(sql(q{SELECT count(*) FROM amprenta.datasets d
 	JOIN amprenta.sync_refs r ON r.sink = 'notion' AND r.entity_id = d.id AND r.external_id = d.notion_page_id}),
 	'5', 'page ids written back to the rows and to sync_refs');
+# The hash is of the document as delivered: before the page id was written
+# back to the row (which also moved updated_at, at first equal to created_at).
+is(sql(q{SELECT count(*) FROM amprenta.sync_refs r, amprenta._sync_document('dataset', r.entity_id) x
+	WHERE r.sink = 'notion' AND r.entity_type = 'dataset'
+	  AND r.content_sha256 = sha256(convert_to(coalesce(x.title, '') || chr(1) || coalesce(x.body, '') || chr(1)
+	      || (x.properties || jsonb_build_object('notion_page_id', NULL, 'updated_at', x.properties->'created_at'))::text,
+	      'UTF8'))}),
+	'5', 'the content hash recorded is that of the title, body and properties as delivered');
 my $chunk_ids = sql("SELECT string_agg(vector_id, ' ' ORDER BY vector_id) FROM amprenta.chunks");
 my $vectors = $fake->vectors('amprenta');
 is(join(' ', sort keys %$vectors), $chunk_ids, 'Pinecone holds exactly the vectors of the local index');
