@@ -248,7 +248,8 @@ parse_swiss_suffix(lp_parser *P, int chain)
 	int			type;
 
 	P->i++;						/* '-' */
-	lp_parse_uint(P, &pos);
+	if (!lp_parse_uint(P, &pos))
+		return lp_fail(P, "malformed chain branch");
 	type = lp_fg_match(P->s + P->i, P->n - P->i, &m);
 	if (type < 0)
 		return lp_fail(P, "malformed chain branch");
@@ -425,7 +426,8 @@ parse_fg_item(lp_parser *P, int chain, bool first)
 
 	if (lp_is_digit(lp_peek(P, 0)))
 	{
-		lp_parse_uint(P, &v);
+		if (!lp_parse_uint(P, &v))
+			return false;		/* too many digits: the parser has the error */
 		/* old Goslin ";2": a bare count ends the chain */
 		if (first && is_chain_end(lp_peek(P, 0)))
 		{
