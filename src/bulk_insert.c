@@ -76,12 +76,6 @@ bulk_insert_attnum(BulkInsert *b, const char *column)
 	return store_attnum(b->rel, column);
 }
 
-Relation
-bulk_insert_relation(BulkInsert *b)
-{
-	return b->rel;
-}
-
 TupleTableSlot *
 bulk_insert_row(BulkInsert *b)
 {
@@ -101,12 +95,6 @@ bulk_insert_row(BulkInsert *b)
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
 	return slot;
-}
-
-int
-bulk_insert_pending(BulkInsert *b)
-{
-	return b->nrows;
 }
 
 void

@@ -7,7 +7,6 @@
 #include "postgres.h"
 
 #include "executor/tuptable.h"
-#include "utils/relcache.h"
 
 typedef struct BulkInsert BulkInsert;
 
@@ -17,7 +16,6 @@ typedef struct BulkInsert BulkInsert;
  */
 extern BulkInsert *bulk_insert_begin(const char *relname, int capacity,
 									 const char *privilege_hint);
-extern Relation bulk_insert_relation(BulkInsert *b);
 /* 0-based position of a column. */
 extern int	bulk_insert_attnum(BulkInsert *b, const char *column);
 /*
@@ -25,8 +23,6 @@ extern int	bulk_insert_attnum(BulkInsert *b, const char *column);
  * (with values that live until the batch is flushed).
  */
 extern TupleTableSlot *bulk_insert_row(BulkInsert *b);
-/* Rows of the current batch. */
-extern int	bulk_insert_pending(BulkInsert *b);
 /* Writes the batch's rows and their index entries. */
 extern void bulk_insert_flush(BulkInsert *b);
 /* Flushes and closes; later statements of the transaction see the rows. */

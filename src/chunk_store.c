@@ -135,23 +135,17 @@ chunk_store_add(ChunkStore *cs, const char *entity_type, const pg_uuid_t *entity
 		bytea	   *b = palloc(VARHDRSZ + 32);
 
 		SET_VARSIZE(b, VARHDRSZ + 32);
-		if (sha256)
-			memcpy(VARDATA(b), sha256, 32);
-		else
-			chunk_sha256(content, strlen(content), (uint8 *) VARDATA(b));
+		memcpy(VARDATA(b), sha256, 32);
 		values[cs->att_sha] = PointerGetDatum(b);
 	}
+	values[cs->att_embedding] = vector_datum(vector, dim);
+	values[cs->att_model] = CStringGetTextDatum(model);
 	values[cs->att_created] = cs->now;
 	values[cs->att_updated] = cs->now;
 	nulls[cs->att_type] = nulls[cs->att_id] = nulls[cs->att_no] = false;
 	nulls[cs->att_content] = nulls[cs->att_sha] = false;
+	nulls[cs->att_embedding] = nulls[cs->att_model] = false;
 	nulls[cs->att_created] = nulls[cs->att_updated] = false;
-	if (vector != NULL)
-	{
-		values[cs->att_embedding] = vector_datum(vector, dim);
-		values[cs->att_model] = CStringGetTextDatum(model);
-		nulls[cs->att_embedding] = nulls[cs->att_model] = false;
-	}
 }
 
 void

@@ -16,10 +16,7 @@ typedef struct ChunkStore ChunkStore;
 /* Up to capacity rows, added one by one, written by chunk_store_end(). */
 extern ChunkStore *chunk_store_begin(int capacity);
 
-/*
- * sha256: of content, or NULL to compute it here; vector NULL: a chunk
- * without embedding (model ignored).
- */
+/* sha256: of content (chunk_sha256); vector: dim floats made by model. */
 extern void chunk_store_add(ChunkStore *cs, const char *entity_type, const pg_uuid_t *entity_id,
 							int chunk_no, const char *content, const uint8 *sha256,
 							const float *vector, int dim, const char *model);

@@ -2,8 +2,8 @@
  * ingest_store.c - the writes of an ingestion.
  *
  * Features are resolved a batch at a time by ingest_features.c.
- * dataset_features rows go through table_multi_insert() and the indexes
- * are maintained with ExecInsertIndexTuples(), as COPY does; the foreign
+ * dataset_features rows are written in batches by bulk_insert.c
+ * (table_multi_insert() and the indexes' own insertion, as COPY does); the foreign
  * keys hold because the dataset row was created by this transaction and
  * every referenced feature is locked FOR KEY SHARE (the lock the foreign
  * key check itself would take), and the CHECK constraints hold because the
