@@ -15,6 +15,7 @@ See test/fake/README.md for the control API and the seed format.
 """
 
 import argparse
+import gc
 import json
 import os
 import signal
@@ -24,6 +25,9 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fakesvc.app import App  # noqa: E402
+
+
+GC_THRESHOLD = 50000
 
 
 def parse_args(argv):
@@ -51,6 +55,11 @@ def main(argv=None):
             print("fake_services: cannot read seed %s: %s" % (args.seed, exc), file=sys.stderr)
             return 2
 
+    # A request body of a thousand vectors decodes to a few thousand lists
+    # and dicts at once, and with the default thresholds every upsert set off
+    # collections that walked all of them.  Cycles are rare here (an error's
+    # traceback now and then): collect them seldom.
+    gc.set_threshold(GC_THRESHOLD)
     app = App(host=args.host, verbose=args.verbose)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

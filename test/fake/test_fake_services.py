@@ -1092,6 +1092,8 @@ def _():
         "$ key": [{"id": "a", "values": good, "metadata": {"$k": 1}}],
         "list of numbers": [{"id": "a", "values": good, "metadata": {"k": [1, 2]}}],
         "metadata > 40 KB": [{"id": "a", "values": good, "metadata": {"k": "x" * 41000}}],
+        # 7,000 characters, each written \u0001 in JSON: 42 KB
+        "metadata > 40 KB once escaped": [{"id": "a", "values": good, "metadata": {"k": "\u0001" * 7000}}],
     }
     for what, vectors in cases.items():
         r = up(vectors)
@@ -1119,6 +1121,14 @@ def _():
                          ("an object for values", '{"0": 1}')):
         r = raw_up('{"vectors": [{"id": "bad", "values": %s}]}' % values)
         eq((r.status, r.json["code"], r.json["message"]), (400, 3, msg), what)
+    # Past float32's range; with and without a boolean elsewhere in the body
+    # (a body without true/false literals takes a quicker check).
+    for what, values in (("1e39", "[0.5, 1e39, 0, 0]"), ("-1e39", "[-1e39, 0.5, 0, 0]"),
+                         ("a 400-digit int", "[0.5, %s, 0, 0]" % ("9" * 400)),
+                         ("400-digit ints that cancel", "[%s, -%s, 1, 0]" % ("9" * 400, "9" * 400))):
+        for md in ("", ', "metadata": {"flag": true}'):
+            r = raw_up('{"vectors": [{"id": "bad", "values": %s%s}]}' % (values, md))
+            eq((r.status, r.json["code"], r.json["message"]), (400, 3, msg), what + md)
     r = raw_up('{"vectors": [{"id": "bad", "values": [0.5, 0.5]}]}')
     eq(r.json["message"], "Vector dimension 2 does not match the dimension of the index 4", "wrong dimension")
     r = raw_up('{"vectors": [{"id": "bad", "values": [0.5, 1e999]}]}')
@@ -1138,6 +1148,11 @@ def _():
     got = {v["id"]: v["values"] for v in ctl("GET", "/state/pinecone/tiny")["namespaces"][""]["vectors"]}
     eq(got["ints"], [1.0, 0.0, -2.0, 3.0])
     eq(got["big"][3], 2.5)
+    eq(got["mixed"][3], struct.unpack("f", struct.pack("f", -1e-30))[0], "kept as float32")
+    r = raw_up('{"vectors": [{"id": "flagged", "values": [0.5, 1, 0, 2], "metadata": {"flag": false}}]}')
+    eq((r.status, r.json), (200, {"upsertedCount": 1}), "a boolean in the metadata, numbers in the values")
+    got = {v["id"]: v for v in ctl("GET", "/state/pinecone/tiny")["namespaces"][""]["vectors"]}
+    eq((got["flagged"]["values"], got["flagged"]["metadata"]), ([0.5, 1.0, 0.0, 2.0], {"flag": False}))
 
 
 @test("pinecone upsert body over 2 MB -> 400 code 3, nothing stored")

@@ -8,7 +8,9 @@ import binascii
 import collections
 import math
 import re
+import struct
 import time
+from array import array
 from urllib.parse import unquote
 
 from . import embedder, util
@@ -71,19 +73,44 @@ def _all_nums(values):
 
     A vector of 384 numbers costs a few passes of built-ins instead of 384
     Python calls: plain ints and floats are numbers (bool is a type of its
-    own here, so it never passes), and then only finiteness is left.  For
-    floats alone, a finite sum proves every term finite (an infinity or a
-    NaN anywhere makes the sum one); a sum that overflowed proves nothing,
-    so then each is checked.  Ints are checked one by one (math.isfinite
-    raises on an int too large for a float, as _is_num does).  Anything but
-    plain ints and floats (a bool, a subclass) takes the general check.
+    own here, so it never passes), and then only finiteness is left.  A
+    finite sum proves every term finite: an infinity or a NaN anywhere makes
+    the sum one, and an int too large for a float raises once a float is
+    added to it (ints alone sum exactly, and are finite).  A sum that
+    overflowed proves nothing, so then each is checked.  Anything but plain
+    ints and floats (a bool, a subclass) takes the general check.
     """
     types = set(map(type, values))
-    if not types <= _PLAIN_NUMBERS:
+    if types <= _PLAIN_NUMBERS:
+        try:
+            if math.isfinite(sum(values)):
+                return True
+        except OverflowError:
+            pass
+    try:
         return all(_is_num(v) for v in values)
-    if int not in types and math.isfinite(sum(values)):
-        return True
-    return all(map(math.isfinite, values))
+    except OverflowError:       # an int too large for a float
+        return False
+
+
+def _json_size_bound(md):
+    """At least len(util.dumps(md)) for validated metadata, without encoding it.
+
+    A character of a string takes at most six bytes in JSON (an escape such
+    as \\u001f; UTF-8 needs four at most), a number or a boolean at most 24
+    characters; the rest is quotes, colons, commas and brackets.  Only when
+    this bound is over the limit is the metadata encoded to measure it.
+    """
+    n = 2
+    for key, value in md.items():
+        n += 6 * len(key) + 4
+        if isinstance(value, str):
+            n += 6 * len(value) + 2
+        elif isinstance(value, list):
+            n += 2 + sum(6 * len(v) + 3 for v in value)
+        else:
+            n += 24
+    return n
 
 
 class Namespace:
@@ -487,13 +514,34 @@ class PineconeService:
         return [("x-pinecone-request-lsn", str(lsn))]
 
     # -- validation --------------------------------------------------------------------
-    def _values(self, index, values, what="Vector"):
-        if not isinstance(values, list) or not _all_nums(values):
+    def _values(self, index, values, what="Vector", no_bools=False):
+        """Validated dense values, as float32 in an array (as Pinecone keeps them).
+
+        An array rather than a list of Python floats: an object per value
+        would cost memory, and the garbage collector a visit to each at
+        every full collection.  Every answer that carries values converts
+        them back to a list.  no_bools: the caller saw no true/false literal
+        in the request's text, so the values hold no bool and the type check
+        can be left to struct, which refuses anything but a number.  A value
+        infinite or past float32's range is infinite once packed, and then
+        so is the sum.
+        """
+        if not isinstance(values, list):
             raise bad("%s values must be a list of finite numbers" % what)
         if len(values) != index["dimension"]:
+            if not _all_nums(values):
+                raise bad("%s values must be a list of finite numbers" % what)
             raise bad("Vector dimension %d does not match the dimension of the index %d"
                       % (len(values), index["dimension"]))
-        return embedder.to_float32(values)
+        if no_bools or _all_nums(values):
+            try:
+                out = array("f")
+                out.frombytes(struct.pack("%df" % len(values), *values))
+            except (struct.error, TypeError, OverflowError):    # an int past a double's range
+                raise bad("%s values must be a list of finite numbers" % what)
+            if math.isfinite(sum(out)):     # a value past float32's range is infinite now
+                return out
+        raise bad("%s values must be a list of finite numbers" % what)
 
     @staticmethod
     def _sparse(raw, what="sparseValues"):
@@ -537,8 +585,8 @@ class PineconeService:
             else:
                 raise bad("Metadata value for field '%s' must be a string, number, boolean or list of strings; "
                           "nested objects are not allowed" % key)
-        size = len(util.dumps(out))
-        if size > MAX_METADATA:
+        if _json_size_bound(out) > MAX_METADATA and len(util.dumps(out)) > MAX_METADATA:
+            size = len(util.dumps(out))
             raise bad("Metadata size is %d bytes, which exceeds the limit of %d bytes per vector%s"
                       % (size, MAX_METADATA, "" if vid is None else " (id '%s')" % vid))
         return out
@@ -552,14 +600,14 @@ class PineconeService:
                       % (vid[:20], len(vid), MAX_ID_LEN))
         return vid
 
-    def _record(self, index, raw, i):
+    def _record(self, index, raw, i, no_bools=False):
         if not isinstance(raw, dict):
             raise bad("vectors[%d] must be an object" % i)
         vid = self._vid(raw.get("id"))
         values = raw.get("values")
         sparse = raw.get("sparseValues")
         if index["vector_type"] == "dense":
-            values = self._values(index, values if values is not None else [])
+            values = self._values(index, values if values is not None else [], no_bools=no_bools)
             if not any(values):
                 raise bad("Dense vectors must contain at least one non-zero value (id '%s')" % vid)
             if sparse is not None and index["metric"] != "dotproduct":
@@ -657,7 +705,9 @@ class PineconeService:
         if len(vectors) > MAX_VECTORS:
             raise bad("Number of vectors (%d) exceeds the maximum of %d per upsert request"
                       % (len(vectors), MAX_VECTORS))
-        recs = [self._record(index, raw, i) for i, raw in enumerate(vectors)]
+        # Without a true/false literal anywhere in the text, no value is a bool.
+        no_bools = b"true" not in req.body and b"false" not in req.body
+        recs = [self._record(index, raw, i, no_bools) for i, raw in enumerate(vectors)]
         lsn = self._write(index, ns, ("put", recs))
         return Response.json(200, {"upsertedCount": len(recs)}, self._lsn_header(lsn))
 
