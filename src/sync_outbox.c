@@ -10,7 +10,13 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "executor/spi.h"
@@ -18,10 +24,17 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "bulk_insert.h"
+#include "ingest_store.h"
 #include "sync_worker.h"
 
 MemoryContext sync_round_context = NULL;
@@ -29,7 +42,6 @@ MemoryContext sync_round_context = NULL;
 /* Plans of the current call only (freed with the SPI connection). */
 static SPIPlanPtr claim_plan;
 static SPIPlanPtr docs_plan;
-static SPIPlanPtr read_plan;
 static SPIPlanPtr record_plan;
 static SPIPlanPtr refs_plan;
 static SPIPlanPtr drop_refs_plan;
@@ -103,16 +115,6 @@ outbox_claim(int sink, int limit, SyncItem **itemsp)
 	return (int) n;
 }
 
-static Datum
-text_array(SyncItem *items, int n, int which)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = CStringGetTextDatum(which == 0 ? items[i].entity_type : items[i].entity_id_str);
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
 /* The UTF-8 bytes of s (s itself in a UTF-8 database). */
 static void
 hash_utf8(pg_cryptohash_ctx *h, const char *s)
@@ -153,22 +155,168 @@ copy_text(HeapTuple tup, TupleDesc desc, int col)
 }
 
 /*
+ * Probes of sync_refs' primary key (sink, entity_type, entity_id), one
+ * entity at a time.  Lookups rather than a statement: as a join the
+ * planner read all of the sink's rows once per batch (a hash join), which
+ * made a drain quadratic in the number of entities; as lookups in SQL it
+ * went through the (sink, external_id) index when statistics were stale.
+ */
+typedef struct RefReader
+{
+	Relation	rel;
+	Relation	pkey;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	AttrNumber	att_ext,
+				att_sha,
+				att_chunks,
+				att_owned;
+} RefReader;
+
+static AttrNumber
+ref_attnum(Relation rel, const char *column)
+{
+	return (AttrNumber) store_attnum(rel, column) + 1;
+}
+
+static RefReader *
+ref_reader_open(void)
+{
+	RefReader  *rr = palloc0(sizeof(RefReader));
+	Oid			relid = get_relname_relid("sync_refs", get_namespace_oid("amprenta", false));
+	Oid			pkey;
+	int2vector *keys;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "amprenta.sync_refs does not exist");
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table sync_refs")));
+	rr->rel = table_open(relid, AccessShareLock);
+	pkey = RelationGetPrimaryKeyIndex(rr->rel);
+	if (!OidIsValid(pkey))
+		elog(ERROR, "amprenta.sync_refs has no primary key");
+	rr->pkey = index_open(pkey, AccessShareLock);
+	keys = &rr->pkey->rd_index->indkey;
+	if (rr->pkey->rd_index->indnkeyatts != 3 ||
+		keys->values[0] != ref_attnum(rr->rel, "sink") ||
+		keys->values[1] != ref_attnum(rr->rel, "entity_type") ||
+		keys->values[2] != ref_attnum(rr->rel, "entity_id"))
+		elog(ERROR, "the primary key of amprenta.sync_refs is not (sink, entity_type, entity_id)");
+	rr->att_ext = ref_attnum(rr->rel, "external_id");
+	rr->att_sha = ref_attnum(rr->rel, "content_sha256");
+	rr->att_chunks = ref_attnum(rr->rel, "chunk_count");
+	rr->att_owned = ref_attnum(rr->rel, "owned");
+	rr->slot = table_slot_create(rr->rel, NULL);
+#if PG_VERSION_NUM >= 180000
+	rr->scan = index_beginscan(rr->rel, rr->pkey, GetActiveSnapshot(), NULL, 3, 0);
+#else
+	rr->scan = index_beginscan(rr->rel, rr->pkey, GetActiveSnapshot(), 3, 0);
+#endif
+	return rr;
+}
+
+/* The entity's row for the sink, in rr->slot; false if it has none. */
+static bool
+ref_probe(RefReader *rr, Datum sink, const SyncItem *it)
+{
+	ScanKeyData keys[3];
+	Oid		   *coll = rr->pkey->rd_indcollation;
+
+	ScanKeyEntryInitialize(&keys[0], 0, 1, BTEqualStrategyNumber, InvalidOid, coll[0],
+						   F_TEXTEQ, sink);
+	ScanKeyEntryInitialize(&keys[1], 0, 2, BTEqualStrategyNumber, InvalidOid, coll[1],
+						   F_TEXTEQ, CStringGetTextDatum(it->entity_type));
+	ScanKeyEntryInitialize(&keys[2], 0, 3, BTEqualStrategyNumber, InvalidOid, coll[2],
+						   F_UUID_EQ, UUIDPGetDatum(&it->entity_id));
+	index_rescan(rr->scan, keys, 3, NULL, 0);
+	return index_getnext_slot(rr->scan, ForwardScanDirection, rr->slot);
+}
+
+static void
+ref_reader_close(RefReader *rr)
+{
+	index_endscan(rr->scan);
+	ExecDropSingleTupleTableSlot(rr->slot);
+	index_close(rr->pkey, AccessShareLock);
+	table_close(rr->rel, AccessShareLock);
+}
+
+/*
+ * What the sink holds of each item (external id, content hash, chunk
+ * count, ownership), and, for an entity linked to a Notion page, whether
+ * the Notion sink made that page (then it is ours, not the user's).  Under
+ * a snapshot taken now, after the claim, as for the documents.
+ */
+static void
+read_refs(int sink, SyncItem *items, int n)
+{
+	RefReader  *rr;
+	Datum		sinkname = CStringGetTextDatum(sync_sink_name(sink));
+	Datum		notion = CStringGetTextDatum("notion");
+	MemoryContext outer = sync_round_context;
+
+	PushActiveSnapshot(GetTransactionSnapshot());
+	rr = ref_reader_open();
+	for (int i = 0; i < n; i++)
+	{
+		SyncItem   *it = &items[i];
+		bool		isnull;
+		Datum		v;
+
+		CHECK_FOR_INTERRUPTS();
+		it->ref_external_id = NULL;
+		it->has_ref = false;
+		it->ref_chunk_count = 0;
+		it->ref_owned = true;
+		it->has_ref_hash = false;
+		it->page_is_ours = false;
+		if (ref_probe(rr, sinkname, it))
+		{
+			MemoryContext old = MemoryContextSwitchTo(outer);
+
+			it->has_ref = true;
+			v = slot_getattr(rr->slot, rr->att_ext, &isnull);
+			if (!isnull)
+				it->ref_external_id = TextDatumGetCString(v);
+			v = slot_getattr(rr->slot, rr->att_sha, &isnull);
+			if (!isnull && VARSIZE_ANY_EXHDR(DatumGetByteaPP(v)) == 32)
+			{
+				memcpy(it->ref_hash, VARDATA_ANY(DatumGetByteaPP(v)), 32);
+				it->has_ref_hash = true;
+			}
+			v = slot_getattr(rr->slot, rr->att_chunks, &isnull);
+			it->ref_chunk_count = isnull ? 0 : DatumGetInt32(v);
+			v = slot_getattr(rr->slot, rr->att_owned, &isnull);
+			it->ref_owned = isnull ? true : DatumGetBool(v);
+			MemoryContextSwitchTo(old);
+		}
+		if (it->user_page_id != NULL && ref_probe(rr, notion, it))
+		{
+			bool		owned = DatumGetBool(slot_getattr(rr->slot, rr->att_owned, &isnull));
+
+			v = slot_getattr(rr->slot, rr->att_ext, &isnull);
+			it->page_is_ours = owned && !isnull &&
+				strcmp(TextDatumGetCString(v), it->user_page_id) == 0;
+		}
+	}
+	ref_reader_close(rr);
+	PopActiveSnapshot();
+}
+
+/*
  * The documents of the claimed entities and what the sink holds of them.
  * Documents come from one _sync_documents call per entity type in the
  * batch (set-based: a call per entity cost as much as embedding it), and
- * are matched to the items here; then one statement reads sync_refs.  That
- * one is a join, not a lookup per item: with statistics taken while the
- * table held a few hundred Notion rows, the per-item lookups went through
- * the (sink, external_id) index and read every row of the sink each, 15 s
- * in a drain of 20,000 entities; as a join the same drain reads them
- * with a hash join, once per batch.  Runs in the claim transaction;
- * what the delivery needs is copied into the round's memory context,
- * which outlives the transaction.
+ * are matched to the items here; then sync_refs is probed per item
+ * (read_refs).  Runs in the claim transaction; what the delivery needs is
+ * copied into the round's memory context, which outlives the
+ * transaction.
  */
 void
 outbox_read_documents(int sink, SyncItem *items, int n)
 {
-	Oid			argtypes[3] = {TEXTARRAYOID, TEXTARRAYOID, TEXTOID};
 	Oid			doctypes[2] = {TEXTOID, UUIDARRAYOID};
 	Datum		args[3];
 	MemoryContext outer = sync_round_context;
@@ -250,56 +398,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 	}
 
 	/* What the sink holds; for the index, whether the Notion sink made the page. */
-	prepare_batch(&read_plan,
-				  "SELECT i.ord, r.external_id, r.content_sha256, coalesce(r.chunk_count, 0),"
-				  "       coalesce(r.owned, true), coalesce(n.external_id, ''), r.sink IS NOT NULL"
-				  "  FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS i (entity_type, entity_id, ord)"
-				  "  LEFT JOIN amprenta.sync_refs r ON r.sink = $3"
-				  "       AND r.entity_type = i.entity_type AND r.entity_id = i.entity_id"
-				  "  LEFT JOIN amprenta.sync_refs n ON n.sink = 'notion' AND n.owned"
-				  "       AND n.entity_type = i.entity_type AND n.entity_id = i.entity_id",
-				  3, argtypes);
-	args[0] = text_array(items, n, 0);
-	args[1] = text_array(items, n, 1);
-	args[2] = CStringGetTextDatum(sync_sink_name(sink));
-	if (SPI_execute_plan(read_plan, args, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading sync_refs failed");
-
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		int64		ord = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		SyncItem   *it;
-		Datum		h;
-		MemoryContext old;
-		char	   *ours;
-
-		if (ord < 1 || ord > n)
-			continue;
-		it = &items[ord - 1];
-		old = MemoryContextSwitchTo(outer);
-		it->ref_external_id = copy_text(tup, desc, 2);
-		h = SPI_getbinval(tup, desc, 3, &isnull);
-		if (!isnull)
-		{
-			bytea	   *b = DatumGetByteaPP(h);
-
-			if (VARSIZE_ANY_EXHDR(b) == 32)
-			{
-				memcpy(it->ref_hash, VARDATA_ANY(b), 32);
-				it->has_ref_hash = true;
-			}
-		}
-		it->ref_chunk_count = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
-		it->ref_owned = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
-		it->has_ref = DatumGetBool(SPI_getbinval(tup, desc, 7, &isnull));
-		MemoryContextSwitchTo(old);
-		ours = SPI_getvalue(tup, desc, 6);
-		it->page_is_ours = it->user_page_id != NULL && ours != NULL &&
-			strcmp(ours, it->user_page_id) == 0;
-	}
+	read_refs(sink, items, n);
 }
 
 static Datum
