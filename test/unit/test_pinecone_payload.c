@@ -73,6 +73,19 @@ test_body_shape(void)
 	CHECK(pc_upsert_add(u, "no-metadata", v, 3, NULL) && bytes_exact(u), "vector without metadata");
 	pc_upsert_free(u);
 
+	/* Zero is written "0"; negative zero keeps its sign (and its ".0"). */
+	{
+		float		z[3] = {0.0f, -0.0f, 2.0f};
+
+		u = pc_upsert_new("");
+		CHECK(pc_upsert_add(u, "z", z, 3, NULL) && bytes_exact(u), "add zeros");
+		body = pc_upsert_body(u);
+		CHECK_STR(body, "{\"vectors\":[{\"id\":\"z\",\"values\":[0,-0.0,2.0]}],\"namespace\":\"\"}",
+				  "zeros in the body");
+		free(body);
+		pc_upsert_free(u);
+	}
+
 	u = pc_upsert_new(NULL);
 	body = pc_upsert_body(u);
 	CHECK_STR(body, "{\"vectors\":[],\"namespace\":\"\"}", "NULL namespace is the default \"\"");
@@ -84,7 +97,7 @@ static void
 test_floats(void)
 {
 	static const float vals[] = {0.1f, -1e-30f, 3.4028235e38f, -1.17549435e-38f, 1.4e-45f,
-	1.0f / 3.0f, 123456.789f, -0.0f, 7.0f};
+	1.0f / 3.0f, 123456.789f, -0.0f, 7.0f, 0.0f};
 	int			dim = (int) (sizeof(vals) / sizeof(vals[0]));
 	PcUpsert   *u = pc_upsert_new("");
 	char	   *body;
