@@ -391,7 +391,12 @@ deliver_one(SyncContext *ctx, SyncItem *it)
 		return;
 	}
 
-	if (it->user_page_id)
+	/*
+	 * The row's page id is the user's unless it is the page this sink made
+	 * (written back to the row after the create): that one stays ours, to
+	 * archive when the entity goes.
+	 */
+	if (it->user_page_id && !it->page_is_ours)
 	{
 		strlcpy(page, it->user_page_id, sizeof(page));
 		from_user = true;

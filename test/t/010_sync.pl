@@ -68,13 +68,13 @@ is(sql(q{SELECT count(*) FROM amprenta.sync_refs r, amprenta._sync_document('dat
 my $chunk_ids = sql("SELECT string_agg(vector_id, ' ' ORDER BY vector_id) FROM amprenta.chunks");
 my $vectors = $fake->vectors('amprenta');
 is(join(' ', sort keys %$vectors), $chunk_ids, 'Pinecone holds exactly the vectors of the local index');
-ok(sql("SELECT count(*) > 5 FROM amprenta.chunks") eq 't', 'long texts were cut into several chunks');
-is(sql("SELECT count(*) FROM amprenta.chunks WHERE array_length(embedding, 1) = 384 AND embedding_model = 'amprenta-hash-v1'"),
-	sql("SELECT count(*) FROM amprenta.chunks"), 'every chunk has a local embedding');
-is(sql("SELECT count(*) FROM amprenta.sync_outbox"), '0', 'delivered rows leave the queue');
-is(sql(q{SELECT entity_type || ' ' || (notion_page_id IS NOT NULL)
-	FROM amprenta.amprenta_search('ceramides in ALS cerebrospinal fluid', 1)}), 'dataset true',
-	'amprenta_search finds a delivered dataset, with its Notion page');
+
+# An edit after the first delivery, whose page id was written back to
+# the row: the page stays the sink's own (the delete below must archive it).
+sql(qq{UPDATE amprenta.datasets SET source_url = 'https://example.org/study' WHERE id = '$ids[3]'});
+drained('after an edit of a delivered entity');
+is(sql(qq{SELECT owned FROM amprenta.sync_refs WHERE sink = 'notion' AND entity_id = '$ids[3]'}), 't',
+	'its page stays the one the sink made, not a page the user linked');
 
 # An update that changes content updates the page; the entity shrinks: its
 # surplus vectors are deleted.
@@ -92,7 +92,7 @@ is(sql(q{SELECT count(*) > 0 AND bool_and(content_sha256 = sha256(convert_to(con
 	'every chunk has the hash of its text, an embedding of the index dimension and its model');
 is(scalar(@{ pages()->{ $ids[4] } }), 1, 'an update makes no new page');
 
-# A delete trashes the page and removes the vectors.
+# A delete trashes the page (the sink's own, updated since) and removes the vectors.
 sql(qq{DELETE FROM amprenta.datasets WHERE id = '$ids[3]'});
 drained('a delete');
 ok(!pages()->{ $ids[3] }, 'the page of a deleted dataset is in the trash');
@@ -154,15 +154,15 @@ is(scalar(@{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name = 'bad 
 	'delivered after the retry');
 
 # --- A document that cannot be built: that entity dies, the others go on ----
-sql(q{ALTER FUNCTION amprenta._sync_documents(text, uuid[]) RENAME TO _sync_documents_real});
-sql(q{CREATE FUNCTION amprenta._sync_documents(entity_type text, entity_ids uuid[],
+sql(q{ALTER FUNCTION amprenta._sync_documents(text, uuid[], boolean) RENAME TO _sync_documents_real});
+sql(q{CREATE FUNCTION amprenta._sync_documents(entity_type text, entity_ids uuid[], with_properties boolean DEFAULT true,
 		OUT entity_id uuid, OUT title text, OUT body text, OUT properties jsonb, OUT notion_page_id text)
 	RETURNS SETOF record LANGUAGE plpgsql AS $$
 BEGIN
 	IF EXISTS (SELECT 1 FROM amprenta.datasets d WHERE d.id = ANY (entity_ids) AND d.name = 'poison') THEN
 		RAISE EXCEPTION 'cannot build this document';
 	END IF;
-	RETURN QUERY SELECT * FROM amprenta._sync_documents_real(entity_type, entity_ids);
+	RETURN QUERY SELECT * FROM amprenta._sync_documents_real(entity_type, entity_ids, with_properties);
 END $$});
 sql(q{INSERT INTO amprenta.datasets (name, omics_type)
 	VALUES ('healthy 1', 'lipidomics'), ('poison', 'lipidomics'), ('healthy 2', 'lipidomics')});
@@ -174,8 +174,8 @@ is(scalar(grep { @{ pages()->{ sql("SELECT id FROM amprenta.datasets WHERE name 
 		('healthy 1', 'healthy 2')), 2, 'the other entities of its batch were delivered');
 like(sql(q{SELECT last_error FROM amprenta.sync_errors WHERE entity_name = 'poison' LIMIT 1}),
 	qr/cannot build this document/, 'the error is kept for the poisoned entity');
-sql(q{DROP FUNCTION amprenta._sync_documents(text, uuid[])});
-sql(q{ALTER FUNCTION amprenta._sync_documents_real(text, uuid[]) RENAME TO _sync_documents});
+sql(q{DROP FUNCTION amprenta._sync_documents(text, uuid[], boolean)});
+sql(q{ALTER FUNCTION amprenta._sync_documents_real(text, uuid[], boolean) RENAME TO _sync_documents});
 
 $node->stop;
 $fake->stop;
