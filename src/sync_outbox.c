@@ -128,10 +128,13 @@ hash_utf8(pg_cryptohash_ctx *h, const char *s)
 /*
  * The content hash of a document: SHA-256 of its title, body and
  * properties (JSON text) in UTF-8, separated by a 0x01 byte, a missing one
- * taken as empty (what sync_refs.content_sha256 holds for it).
+ * taken as empty (what sync_refs.content_sha256 holds for it).  The
+ * semantic index reads no properties: its hash has the linked Notion page
+ * in their place, the one other thing its vectors carry (in metadata), so
+ * an edit of a column that is not in the text sends nothing again.
  */
 static void
-document_hash(SyncItem *it)
+document_hash(SyncItem *it, bool with_properties)
 {
 	pg_cryptohash_ctx *h = pg_cryptohash_create(PG_SHA256);
 
@@ -141,7 +144,7 @@ document_hash(SyncItem *it)
 	hash_utf8(h, "\001");
 	hash_utf8(h, it->body);
 	hash_utf8(h, "\001");
-	hash_utf8(h, it->properties);
+	hash_utf8(h, with_properties ? it->properties : it->user_page_id);
 	if (pg_cryptohash_final(h, it->content_hash, 32) < 0)
 		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(h));
 	pg_cryptohash_free(h);
@@ -317,7 +320,8 @@ read_refs(int sink, SyncItem *items, int n)
 void
 outbox_read_documents(int sink, SyncItem *items, int n)
 {
-	Oid			doctypes[2] = {TEXTOID, UUIDARRAYOID};
+	Oid			doctypes[3] = {TEXTOID, UUIDARRAYOID, BOOLOID};
+	bool		with_properties = sink == SYNC_SINK_NOTION;
 	Datum		args[3];
 	MemoryContext outer = sync_round_context;
 	bool	   *done = palloc0(sizeof(bool) * Max(n, 1));
@@ -334,8 +338,8 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 	hctl.hcxt = CurrentMemoryContext;
 	prepare_batch(&docs_plan,
 				  "SELECT x.entity_id, x.title, x.body, x.properties::text, x.notion_page_id"
-				  "  FROM amprenta._sync_documents($1, $2) x",
-				  2, doctypes);
+				  "  FROM amprenta._sync_documents($1, $2, $3) x",
+				  3, doctypes);
 	for (int first = 0; first < n; first++)
 	{
 		const char *etype = items[first].entity_type;
@@ -362,6 +366,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 		}
 		args[0] = CStringGetTextDatum(etype);
 		args[1] = PointerGetDatum(construct_array(ids, k, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+		args[2] = BoolGetDatum(with_properties);
 
 		/*
 		 * Not read-only: a snapshot taken now, after the claim.  The
@@ -391,7 +396,7 @@ outbox_read_documents(int sink, SyncItem *items, int n)
 			it->properties = copy_text(tup, desc, 4);
 			it->user_page_id = copy_text(tup, desc, 5);
 			MemoryContextSwitchTo(old);
-			document_hash(it);
+			document_hash(it, with_properties);
 		}
 		SPI_freetuptable(SPI_tuptable);
 		hash_destroy(byid);

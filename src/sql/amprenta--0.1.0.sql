@@ -1124,8 +1124,11 @@ CREATE TRIGGER sync_delete AFTER DELETE ON amprenta.signature_components
 -- call per entity cost as much as embedding it); _sync_document below is
 -- the same for one entity.  Generic plans: each query's plan (index lookups
 -- by id) suits one id as well as hundreds, and planning these queries anew
--- at every call cost more than running them for one entity.
+-- at every call cost more than running them for one entity.  The semantic
+-- index leaves the row out (with_properties false): turning a row into
+-- JSON cost twice as much as the rest of its document.
 CREATE FUNCTION amprenta._sync_documents(entity_type text, entity_ids uuid[],
+										 with_properties boolean DEFAULT true,
 										 OUT entity_id uuid, OUT title text, OUT body text,
 										 OUT properties jsonb, OUT notion_page_id text)
 	RETURNS SETOF record
@@ -1164,7 +1167,7 @@ BEGIN
 					FROM (SELECT * FROM amprenta.dataset_signature_scores s0
 						   WHERE s0.dataset_id = d.id ORDER BY s0.score DESC NULLS LAST LIMIT 10) s
 					JOIN amprenta.signatures g ON g.id = s.signature_id)),
-			   to_jsonb(d) - '{sample_names,file_sha256,external_ids}'::text[],
+			   CASE WHEN with_properties THEN to_jsonb(d) - '{sample_names,file_sha256,external_ids}'::text[] END,
 			   d.notion_page_id
 		  FROM amprenta.datasets d WHERE d.id = ANY (entity_ids);
 	ELSIF entity_type = 'signature' THEN
@@ -1188,9 +1191,9 @@ BEGIN
 					FROM (SELECT * FROM amprenta.dataset_signature_scores s0
 						   WHERE s0.signature_id = g.id ORDER BY s0.score DESC NULLS LAST LIMIT 10) s
 					JOIN amprenta.datasets d ON d.id = s.dataset_id)),
-			   to_jsonb(g) - '{external_ids}'::text[]
+			   CASE WHEN with_properties THEN to_jsonb(g) - '{external_ids}'::text[]
 				 || jsonb_build_object('components',
-						(SELECT count(*) FROM amprenta.signature_components c WHERE c.signature_id = g.id)),
+						(SELECT count(*) FROM amprenta.signature_components c WHERE c.signature_id = g.id)) END,
 			   g.notion_page_id
 		  FROM amprenta.signatures g WHERE g.id = ANY (entity_ids);
 	ELSIF entity_type = 'program' THEN
@@ -1206,7 +1209,7 @@ BEGIN
 				 (SELECT 'Datasets: ' || string_agg(d.name, '; ' ORDER BY d.name)
 					FROM amprenta.program_datasets pd JOIN amprenta.datasets d ON d.id = pd.dataset_id
 				   WHERE pd.program_id = p.id)),
-			   to_jsonb(p) - '{external_ids}'::text[],
+			   CASE WHEN with_properties THEN to_jsonb(p) - '{external_ids}'::text[] END,
 			   p.notion_page_id
 		  FROM amprenta.programs p WHERE p.id = ANY (entity_ids);
 	ELSIF entity_type = 'experiment' THEN
@@ -1225,7 +1228,7 @@ BEGIN
 				 (SELECT 'Datasets: ' || string_agg(d.name, '; ' ORDER BY d.name)
 					FROM amprenta.experiment_datasets ed JOIN amprenta.datasets d ON d.id = ed.dataset_id
 				   WHERE ed.experiment_id = e.id)),
-			   to_jsonb(e) - '{external_ids}'::text[],
+			   CASE WHEN with_properties THEN to_jsonb(e) - '{external_ids}'::text[] END,
 			   e.notion_page_id
 		  FROM amprenta.experiments e WHERE e.id = ANY (entity_ids);
 	ELSIF entity_type = 'feature' THEN
@@ -1235,14 +1238,14 @@ BEGIN
 				  'Type: ' || f.feature_type::text,
 				  'Name as first seen: ' || f.name,
 				  'Aliases: ' || nullif(array_to_string(f.aliases, ', '), '')),
-			   to_jsonb(f),
+			   CASE WHEN with_properties THEN to_jsonb(f) END,
 			   f.notion_page_id
 		  FROM amprenta.features f WHERE f.id = ANY (entity_ids);
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION amprenta._sync_documents(text, uuid[]) IS
-	'Internal: id, title, text body, row as JSON and linked Notion page of each listed entity of one type, as sent to Notion and embedded for search.';
+COMMENT ON FUNCTION amprenta._sync_documents(text, uuid[], boolean) IS
+	'Internal: id, title, text body, row as JSON (NULL unless with_properties) and linked Notion page of each listed entity of one type, as sent to Notion and embedded for search.';
 
 CREATE FUNCTION amprenta._sync_document(entity_type text, entity_id uuid,
 										OUT title text, OUT body text,

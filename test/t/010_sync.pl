@@ -69,12 +69,23 @@ my $chunk_ids = sql("SELECT string_agg(vector_id, ' ' ORDER BY vector_id) FROM a
 my $vectors = $fake->vectors('amprenta');
 is(join(' ', sort keys %$vectors), $chunk_ids, 'Pinecone holds exactly the vectors of the local index');
 
-# An edit after the first delivery, whose page id was written back to
-# the row: the page stays the sink's own (the delete below must archive it).
+# An edit of a column that is not in the text goes to the Notion page and
+# sends no vector: the index's content hash covers what its vectors carry
+# (title, text, linked page).  The first edit may send them: the page id
+# written back after the first delivery is new to their metadata.  The
+# page stays the sink's own (the delete below must archive it).
 sql(qq{UPDATE amprenta.datasets SET source_url = 'https://example.org/study' WHERE id = '$ids[3]'});
-drained('after an edit of a delivered entity');
+drained('after an edit outside the text');
+my $mark = $s->last_log_id;
+sql(qq{UPDATE amprenta.datasets SET source_url = 'https://example.org/study/2' WHERE id = '$ids[3]'});
+drained('after a second edit outside the text');
+is(scalar $s->logged('pinecone', $mark, sub { $_[0]{path} eq '/vectors/upsert' }), 0,
+	'an edit of a column outside the text sends no vector');
+is(scalar $s->logged('notion', $mark, sub { $_[0]{method} eq 'PATCH' && $_[0]{path} =~ m{^/v1/pages/} }), 1,
+	'and updates the Notion page');
 is(sql(qq{SELECT owned FROM amprenta.sync_refs WHERE sink = 'notion' AND entity_id = '$ids[3]'}), 't',
-	'its page stays the one the sink made, not a page the user linked');
+	'which stays the one the sink made, not a page the user linked');
+is(join(' ', sort keys %{ $fake->vectors('amprenta') }), $chunk_ids, 'the vectors are the same');
 
 # An update that changes content updates the page; the entity shrinks: its
 # surplus vectors are deleted.
