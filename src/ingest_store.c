@@ -5,9 +5,11 @@
  * dataset_features rows are written in batches by bulk_insert.c
  * (table_multi_insert() and the indexes' own insertion, as COPY does); the foreign
  * keys hold because the dataset row was created by this transaction and
- * every referenced feature is locked FOR KEY SHARE (the lock the foreign
- * key check itself would take), and the CHECK constraints hold because the
- * reader validates each value with the file line in hand.
+ * no referenced feature can be deleted before it commits (ingest_features.c:
+ * an advisory lock that DELETE on features waits for, or each row locked
+ * FOR KEY SHARE under REPEATABLE READ and SERIALIZABLE), and the CHECK
+ * constraints hold because the reader validates each value with the file
+ * line in hand.
  */
 #include "postgres.h"
 
