@@ -527,6 +527,8 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 		Datum	   *setpage = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *owned = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *upsert = palloc(sizeof(Datum) * Max(n, 1));
+		Datum	   *replaces = palloc(sizeof(Datum) * Max(n, 1));
+		bool	   *repnull = palloc(sizeof(bool) * Max(n, 1));
 		Datum	   *det = palloc(sizeof(Datum) * Max(n, 1));
 		Datum	   *deid = palloc(sizeof(Datum) * Max(n, 1));
 		int			w = 0,
@@ -567,6 +569,15 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 				chunks[w] = Int32GetDatum(it->new_chunk_count);
 				setpage[w] = BoolGetDatum(it->write_page_id && it->new_external_id != NULL);
 				owned[w] = BoolGetDatum(it->new_owned);
+
+				/*
+				 * A new page in place of one the sink had made (gone from
+				 * Notion): the row's id moves from the old one to it.
+				 */
+				repnull[w] = !(it->write_page_id && it->new_external_id != NULL &&
+							   it->ref_owned && it->ref_external_id != NULL &&
+							   strcmp(it->ref_external_id, it->new_external_id) != 0);
+				replaces[w] = repnull[w] ? (Datum) 0 : CStringGetTextDatum(it->ref_external_id);
 				w++;
 			}
 			else if (it->drop_ref)
@@ -580,16 +591,17 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 			ref_store_end(fresh);
 		if (any_sql)
 		{
-			Oid			t[9] = {TEXTARRAYOID, UUIDARRAYOID, TEXTARRAYOID, BYTEAARRAYOID, INT4ARRAYOID,
-			BOOLARRAYOID, TEXTOID, BOOLARRAYOID, BOOLARRAYOID};
-			Datum		a[9];
+			Oid			t[10] = {TEXTARRAYOID, UUIDARRAYOID, TEXTARRAYOID, BYTEAARRAYOID, INT4ARRAYOID,
+			BOOLARRAYOID, TEXTOID, BOOLARRAYOID, BOOLARRAYOID, TEXTARRAYOID};
+			Datum		a[10];
 			int			wd[1] = {w};
 			int			wl[1] = {1};
 
 			prepare_batch(&refs_plan,
 						  "WITH r AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::bytea[],"
-						  "                                $5::int[], $6::bool[], $8::bool[], $9::bool[])"
-						  "             AS r (entity_type, entity_id, external_id, sha, chunks, set_page, owned, upsert)),"
+						  "                                $5::int[], $6::bool[], $8::bool[], $9::bool[], $10::text[])"
+						  "             AS r (entity_type, entity_id, external_id, sha, chunks, set_page, owned, upsert,"
+						  "                   replaces)),"
 						  " ref AS ("
 						  "  INSERT INTO amprenta.sync_refs AS x (sink, entity_type, entity_id, external_id,"
 						  "         content_sha256, chunk_count, owned, synced_at)"
@@ -597,9 +609,9 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 						  "  ON CONFLICT (sink, entity_type, entity_id) DO UPDATE"
 						  "    SET external_id = EXCLUDED.external_id, content_sha256 = EXCLUDED.content_sha256,"
 						  "        chunk_count = EXCLUDED.chunk_count, owned = EXCLUDED.owned, synced_at = now())"
-						  " SELECT amprenta._sync_set_page_id(entity_type, entity_id, external_id)"
+						  " SELECT amprenta._sync_set_page_id(entity_type, entity_id, external_id, replaces)"
 						  "   FROM r WHERE set_page",
-						  9, t);
+						  10, t);
 			a[0] = PointerGetDatum(construct_array(et, w, TEXTOID, -1, false, TYPALIGN_INT));
 			a[1] = PointerGetDatum(construct_array(eid, w, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 			a[2] = PointerGetDatum(construct_md_array(ext, extnull, 1, wd, wl, TEXTOID, -1, false, TYPALIGN_INT));
@@ -609,6 +621,7 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 			a[6] = CStringGetTextDatum(sinkname);
 			a[7] = PointerGetDatum(construct_array(owned, w, BOOLOID, 1, true, TYPALIGN_CHAR));
 			a[8] = PointerGetDatum(construct_array(upsert, w, BOOLOID, 1, true, TYPALIGN_CHAR));
+			a[9] = PointerGetDatum(construct_md_array(replaces, repnull, 1, wd, wl, TEXTOID, -1, false, TYPALIGN_INT));
 			if (SPI_execute_plan(refs_plan, a, NULL, false, 0) != SPI_OK_SELECT)
 				elog(ERROR, "recording sync_refs failed");
 		}

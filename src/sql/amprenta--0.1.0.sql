@@ -1370,7 +1370,8 @@ COMMENT ON FUNCTION amprenta._sync_config_changed(text, text) IS
 
 -- The worker records a page it created on the entity row, unless the user
 -- linked one already.  notion_page_id is not synced content: no new change.
-CREATE FUNCTION amprenta._sync_set_page_id(entity_type text, entity_id uuid, page_id text)
+CREATE FUNCTION amprenta._sync_set_page_id(entity_type text, entity_id uuid, page_id text,
+											replaces text DEFAULT NULL)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, amprenta AS
@@ -1379,13 +1380,14 @@ BEGIN
 	IF entity_type NOT IN ('program', 'experiment', 'dataset', 'signature', 'feature') THEN
 		RAISE EXCEPTION 'unknown entity type "%"', entity_type USING ERRCODE = '22023';
 	END IF;
-	EXECUTE format('UPDATE amprenta.%I SET notion_page_id = $2 WHERE id = $1 AND notion_page_id IS NULL',
-				   entity_type || 's')
-		USING entity_id, page_id;
+	-- replaces: the page the worker had made before, gone from Notion since.
+	EXECUTE format('UPDATE amprenta.%I SET notion_page_id = $2 WHERE id = $1 '
+				   'AND (notion_page_id IS NULL OR notion_page_id = $3)', entity_type || 's')
+		USING entity_id, page_id, replaces;
 END
 $$;
-COMMENT ON FUNCTION amprenta._sync_set_page_id(text, uuid, text) IS
-	'Internal: stores the Notion page the worker created on the entity row, unless one is set.';
+COMMENT ON FUNCTION amprenta._sync_set_page_id(text, uuid, text, text) IS
+	'Internal: stores the Notion page the worker created on the entity row, unless one is set (or the one set is replaces, a page the worker made that is gone).';
 
 -- Captured changes become queue rows: the worker runs this in a
 -- transaction of its own before it claims.  Of several captures of one

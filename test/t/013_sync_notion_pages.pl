@@ -75,6 +75,36 @@ drained('deleting the linked dataset');
 ok(!$page->{in_trash}, 'the page the user linked stays (it was theirs)');
 is(scalar(grep { $_->{in_trash} } @{ pages() }), 0, 'nothing was archived');
 
+# --- A page the sink made, gone from Notion: a new one, and the row follows --
+sql(q{INSERT INTO amprenta.datasets (name, omics_type) VALUES ('own', 'lipidomics')});
+drained('a dataset with a page of its own');
+my $own = sql(q{SELECT id FROM amprenta.datasets WHERE name = 'own'});
+my $p1 = sql(qq{SELECT notion_page_id FROM amprenta.datasets WHERE id = '$own'});
+ok($p1 ne '', 'its page id was written back to the row');
+# Someone deletes the page in Notion for good: trashed (the Amprenta ID
+# query no longer finds it), and the update answers 404 once.
+$r = $http->request('PATCH', $fake->url('notion') . "/v1/pages/$p1", {
+	headers => { Authorization => 'Bearer ntn_test_token_0002', 'Notion-Version' => '2022-06-28',
+		'Content-Type' => 'application/json' },
+	content => encode_json({ archived => JSON::PP::true }) });
+ok($r->{success}, 'the page is trashed by hand');
+$fake->fault({ service => 'notion', match => { method => 'PATCH', path => "^/v1/pages/$p1\$" },
+	times => 1, action => { type => 'status', status => 404 } });
+sql(qq{UPDATE amprenta.datasets SET description = 'after the page was lost' WHERE id = '$own'});
+drained('an update after the page was lost');
+my $p2 = sql(qq{SELECT external_id FROM amprenta.sync_refs WHERE sink = 'notion' AND entity_id = '$own'});
+isnt($p2, $p1, 'a new page was made');
+is(sql(qq{SELECT notion_page_id FROM amprenta.datasets WHERE id = '$own'}), $p2,
+	'and the row points at it, not at the lost one');
+$fake->control('DELETE', '/__fake/requests');
+sql(qq{UPDATE amprenta.datasets SET description = 'and once more' WHERE id = '$own'});
+drained('a second update');
+$log = $fake->requests(service => 'notion', limit => 1000)->{requests};
+is(scalar(grep { $_->{method} eq 'PATCH' && $_->{path} eq "/v1/pages/$p2" } @$log), 1, 'the new page is updated');
+is(scalar(grep { $_->{method} eq 'POST' && $_->{path} eq '/v1/pages' } @$log), 0, 'and no other is made');
+is(sql(qq{SELECT owned FROM amprenta.sync_refs WHERE sink = 'notion' AND entity_id = '$own'}), 't',
+	'the page stays the sink\'s own');
+
 $node->stop;
 $fake->stop;
 done_testing();
