@@ -387,9 +387,9 @@ read_index_page(Relation index, BlockNumber blkno)
 
 		len = Min(len, RECENT_MAX_BLOCKS);
 		recent_buf = recent_buf == NULL
-			? MemoryContextAllocZero(TopMemoryContext, sizeof(Buffer) * len)
+			? MemoryContextAlloc(TopMemoryContext, sizeof(Buffer) * len)
 			: repalloc(recent_buf, sizeof(Buffer) * len);
-		memset(recent_buf + recent_len, 0, sizeof(Buffer) * (len - recent_len));
+		memset(recent_buf + recent_len, 0, sizeof(Buffer) * (len - recent_len));	/* InvalidBuffer */
 		recent_len = len;
 	}
 	if (blkno < recent_len)

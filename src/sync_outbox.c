@@ -557,25 +557,32 @@ outbox_record(int sink, SyncItem *items, int n, SyncContext *ctx)
 				continue;
 			if (it->write_ref)
 			{
+				/*
+				 * The page id goes to the row only when the row does not
+				 * already hold it (every update of a page the sink made
+				 * would otherwise run a no-op UPDATE of the entity).
+				 */
+				bool		set_page = it->write_page_id && it->new_external_id != NULL &&
+					(it->user_page_id == NULL || strcmp(it->user_page_id, it->new_external_id) != 0);
+
 				if (!it->has_ref)
 					ref_store_add(fresh, it);
 				upsert[w] = BoolGetDatum(it->has_ref);
-				any_sql |= it->has_ref || (it->write_page_id && it->new_external_id != NULL);
+				any_sql |= it->has_ref || set_page;
 				et[w] = CStringGetTextDatum(it->entity_type);
 				eid[w] = UUIDPGetDatum(&it->entity_id);
 				extnull[w] = it->new_external_id == NULL;
 				ext[w] = extnull[w] ? (Datum) 0 : CStringGetTextDatum(it->new_external_id);
 				sha[w] = bytea_datum(it->content_hash, 32);
 				chunks[w] = Int32GetDatum(it->new_chunk_count);
-				setpage[w] = BoolGetDatum(it->write_page_id && it->new_external_id != NULL);
+				setpage[w] = BoolGetDatum(set_page);
 				owned[w] = BoolGetDatum(it->new_owned);
 
 				/*
 				 * A new page in place of one the sink had made (gone from
 				 * Notion): the row's id moves from the old one to it.
 				 */
-				repnull[w] = !(it->write_page_id && it->new_external_id != NULL &&
-							   it->ref_owned && it->ref_external_id != NULL &&
+				repnull[w] = !(set_page && it->ref_owned && it->ref_external_id != NULL &&
 							   strcmp(it->ref_external_id, it->new_external_id) != 0);
 				replaces[w] = repnull[w] ? (Datum) 0 : CStringGetTextDatum(it->ref_external_id);
 				w++;
