@@ -164,6 +164,48 @@ format_float(float f, char *out)
 	return (int) (p - out);
 }
 
+/*
+ * The text of a vector's values, each preceded by a comma, through a small
+ * memo of the values formatted last: a vector holds few distinct values
+ * (the built-in embedder's are sums of a handful of equal weights, scaled
+ * by one norm), and zero takes no formatting at all.  Direct-mapped by the
+ * float's bits; reset per vector.
+ */
+#define FORMAT_MEMO_SLOTS 16
+
+typedef struct FormatMemo
+{
+	bool		used[FORMAT_MEMO_SLOTS];
+	uint32_t	bits[FORMAT_MEMO_SLOTS];
+	int			len[FORMAT_MEMO_SLOTS];
+	char		text[FORMAT_MEMO_SLOTS][40];
+} FormatMemo;
+
+/* Sets *text to ",<number>" and returns its length. */
+static int
+format_float_memo(FormatMemo *memo, float f, const char **text)
+{
+	uint32_t	bits;
+	int			slot;
+
+	if (f == 0.0f && !signbit(f))
+	{
+		*text = ",0";
+		return 2;
+	}
+	memcpy(&bits, &f, sizeof(bits));
+	slot = (int) ((bits * UINT32_C(0x9E3779B1)) >> 28);
+	if (!memo->used[slot] || memo->bits[slot] != bits)
+	{
+		memo->text[slot][0] = ',';
+		memo->len[slot] = 1 + format_float(f, memo->text[slot] + 1);
+		memo->bits[slot] = bits;
+		memo->used[slot] = true;
+	}
+	*text = memo->text[slot];
+	return memo->len[slot];
+}
+
 PcUpsert *
 pc_upsert_new(const char *namespace_)
 {
@@ -438,7 +480,7 @@ append_vector(PcUpsert *u, const char *id, const float *values, int dim, json_ob
 	char	   *idtext = idj ? pj_serialize(idj) : NULL;
 	char	   *mdtext = NULL;
 	bool		ok = idtext != NULL;
-	char		num[40];
+	FormatMemo	memo;
 
 	json_object_put(idj);
 	if (ok && md != NULL && json_object_object_length(md) > 0)
@@ -446,13 +488,14 @@ append_vector(PcUpsert *u, const char *id, const float *values, int dim, json_ob
 	ok = ok && (u->count == 0 || text_buf_add(&u->vec, ",", 1)) &&
 		text_buf_add(&u->vec, "{\"id\":", 6) && text_buf_add(&u->vec, idtext, strlen(idtext)) &&
 		text_buf_add(&u->vec, ",\"values\":[", 11);
+	memset(memo.used, 0, sizeof(memo.used));
 	for (int i = 0; i < dim && ok; i++)
 	{
-		int			n = format_float(values[i], num + 1);
+		const char *num;
+		int			n = format_float_memo(&memo, values[i], &num);
 
-		num[0] = ',';
-		ok = i == 0 ? text_buf_add(&u->vec, num + 1, (size_t) n)
-			: text_buf_add(&u->vec, num, (size_t) n + 1);
+		ok = i == 0 ? text_buf_add(&u->vec, num + 1, (size_t) n - 1)
+			: text_buf_add(&u->vec, num, (size_t) n);
 	}
 	ok = ok && text_buf_add(&u->vec, "]", 1);
 	if (ok && mdtext)

@@ -164,6 +164,56 @@ test_floats(void)
 		CHECK(bad == 0, "50,000 random floats read back bit for bit (%d did not)", bad);
 		free(r);
 	}
+
+	/*
+	 * Few distinct values repeated, as the built-in embedder makes them
+	 * (formatted once per vector and reused): each repeat reads back, also
+	 * when neighbours in bits share a memo slot, and -0.0 stays -0.0.
+	 */
+	{
+		enum
+		{
+			DIM = 384, DISTINCT = 40
+		};
+		float		v[DIM],
+					base[DISTINCT];
+		int			bad = 0,
+					negzero = 0;
+
+		for (int k = 0; k < DISTINCT; k++)
+		{
+			uint32_t	b = 0x3d970000u + (uint32_t) k * 0x10000u;	/* about 0.07 upwards */
+
+			memcpy(&base[k], &b, sizeof(float));
+			if (k % 3 == 1)
+				base[k] = -base[k];
+		}
+		base[7] = 0.0f;
+		base[8] = -0.0f;
+		for (int i = 0; i < DIM; i++)
+			v[i] = base[(i * 7) % DISTINCT];
+		u = pc_upsert_new("");
+		CHECK(pc_upsert_add(u, "rep", v, DIM, NULL), "add a vector of repeated values");
+		body = pc_upsert_body(u);
+		obj = parse_body(body);
+		arr = path(json_object_array_get_idx(path(obj, "vectors", NULL, NULL), 0),
+				   "values", NULL, NULL);
+		for (int i = 0; i < DIM; i++)
+		{
+			float		back = arr ? (float) json_object_get_double(json_object_array_get_idx(arr, (size_t) i)) : 1;
+
+			if (memcmp(&back, &v[i], sizeof(float)) != 0)
+				bad++;
+			if (signbit(v[i]) && v[i] == 0.0f)
+				negzero++;
+		}
+		CHECK(arr && bad == 0, "384 values of 40 distinct ones, -0.0 among them, read back bit for bit (%d did not)", bad);
+		/* "-0" would read back as an integer, positive zero: bits differ */
+		CHECK(negzero > 0, "the vector holds -0.0 (%d times)", negzero);
+		json_object_put(obj);
+		free(body);
+		pc_upsert_free(u);
+	}
 }
 
 static void
