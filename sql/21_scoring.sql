@@ -111,6 +111,15 @@ SELECT count(*) = (SELECT count(*) FROM amprenta.datasets) AS every_dataset
   FROM amprenta.amprenta_score_signature(:'s_ks', options => '{"method": "rank"}');
 SELECT d.name, round(s.score::numeric, 12) AS score FROM amprenta.amprenta_score_signature(:'s_ks', '{"method": "ks", "details": true}'::jsonb) s
   JOIN amprenta.datasets d ON d.id = s.dataset_id WHERE s.matches IS NOT NULL;
+-- The rows come best first, equal scores in dataset id order, NULL scores
+-- last (ties are common with the legacy formula).
+SELECT method, bool_and(ordinality = sorted) AS best_first, count(score) - count(DISTINCT score) > 0 AS has_ties, count(*) - count(score) AS null_scores
+  FROM (SELECT s.method, s.score, s.ordinality,
+               row_number() OVER (PARTITION BY s.method ORDER BY s.score DESC NULLS LAST, s.dataset_id) AS sorted
+          FROM (SELECT * FROM amprenta.amprenta_score_signature(:'als') WITH ORDINALITY
+                UNION ALL
+                SELECT * FROM amprenta.amprenta_score_signature(:'als', '{"method": "legacy"}'::jsonb) WITH ORDINALITY) s) t
+ GROUP BY method ORDER BY method;
 -- The two forms agree.
 SELECT bool_and(a.score IS NOT DISTINCT FROM b.score AND a.p_value IS NOT DISTINCT FROM b.p_value
                 AND a.layers = b.layers) AS forms_agree
