@@ -124,9 +124,13 @@ read_stored_embeddings(SyncItem *items, int n)
 		items[i].sink_data = palloc0(sizeof(IndexData));
 	MemoryContextSwitchTo(old);
 
-	/* only entities delivered before can have chunks (sync_refs says how many) */
+	/*
+	 * Only entities delivered before can have chunks (their sync_refs row
+	 * exists; its chunk count is what the Pinecone index in use holds, 0
+	 * just after a switch to a new one, when the chunks are still here).
+	 */
 	for (int i = 0; i < n; i++)
-		if (!items[i].is_delete && items[i].exists && items[i].ref_chunk_count > 0)
+		if (!items[i].is_delete && items[i].exists && items[i].has_ref)
 		{
 			et[m] = CStringGetTextDatum(items[i].entity_type);
 			eid[m] = UUIDPGetDatum(&items[i].entity_id);

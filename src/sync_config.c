@@ -41,6 +41,22 @@
 static char reconciled[SYNC_CONFIG_FINGERPRINT_LEN];
 
 /*
+ * Whether this process's configuration differs from the one it reconciled
+ * last (always at its first turn): sync_config_check() will then ask the
+ * database.  The worker records the index batch it has in hand before that
+ * (sync_worker.c): the rows that batch writes into sync_refs describe the
+ * index it was sent to, which the check may put aside.
+ */
+bool
+sync_config_differs(void)
+{
+	char		fingerprint[SYNC_CONFIG_FINGERPRINT_LEN];
+
+	index_config_fingerprint(fingerprint, sizeof(fingerprint));
+	return reconciled[0] == '\0' || strcmp(fingerprint, reconciled) != 0;
+}
+
+/*
  * Make sure the stored fingerprint of the index sink is the current one,
  * queueing every entity for the index when it was not.  Runs its own
  * transaction; none may be open.

@@ -12,6 +12,7 @@
 #define SYNC_CONFIG_FINGERPRINT_LEN 1200
 
 extern void index_config_fingerprint(char *buf, size_t size);
+extern bool sync_config_differs(void);
 extern void sync_config_check(void);
 
 #endif

@@ -524,6 +524,8 @@ amprenta_sync_worker_main(Datum arg)
 		{
 			TimestampTz now;
 
+			if (sync_config_differs())
+				flush_pending(&sink_index_ops);
 			sync_config_check();	/* before any claim: see sync_config.c */
 			serve_waiters();
 			begin_xact();

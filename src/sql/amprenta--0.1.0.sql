@@ -725,6 +725,28 @@ COMMENT ON COLUMN amprenta.sync_config.sink IS 'pinecone (the semantic index; th
 COMMENT ON COLUMN amprenta.sync_config.fingerprint IS 'Embedding model (with its provider), dimension, Pinecone index, host and namespace, separated by |.';
 COMMENT ON COLUMN amprenta.sync_config.changed_at IS 'When the worker first saw this fingerprint (and queued the re-sync).';
 
+-- What the indexes of earlier configurations hold.  The index sink's rows
+-- of sync_refs describe the index in use; when the configuration changes,
+-- they are kept here under the fingerprint they describe, and the rows kept
+-- for the new fingerprint (an index used before) take their place.  So a
+-- switch back to an index deletes there the vectors of the entities deleted,
+-- and the surplus vectors of those that shrank, while another was in use.
+CREATE TABLE amprenta.sync_index_archive (
+	fingerprint		text NOT NULL,
+	entity_type		text NOT NULL
+					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
+	entity_id		uuid NOT NULL,
+	chunk_count		integer NOT NULL CHECK (chunk_count > 0),
+	archived_at		timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (fingerprint, entity_type, entity_id)
+);
+COMMENT ON TABLE amprenta.sync_index_archive IS 'Vectors the semantic index of an earlier configuration holds, per entity: brought back into sync_refs when that configuration is used again, so that what was deleted or shrank meanwhile is deleted there.';
+COMMENT ON COLUMN amprenta.sync_index_archive.fingerprint IS 'The configuration (as in sync_config) whose index holds the vectors.';
+COMMENT ON COLUMN amprenta.sync_index_archive.entity_type IS 'Kind of entity.';
+COMMENT ON COLUMN amprenta.sync_index_archive.entity_id IS 'Id of the entity (which may since have been deleted).';
+COMMENT ON COLUMN amprenta.sync_index_archive.chunk_count IS 'Number of vectors of the entity that index holds (ids <entity_type>:<uuid>:0 onwards).';
+COMMENT ON COLUMN amprenta.sync_index_archive.archived_at IS 'When the configuration was left.';
+
 CREATE TABLE amprenta.notion_targets (
 	entity_type		text PRIMARY KEY
 					CHECK (entity_type IN ('program', 'experiment', 'dataset', 'signature', 'feature')),
@@ -1346,13 +1368,46 @@ BEGIN
 		END IF;
 		UPDATE amprenta.sync_config c SET fingerprint = _sync_config_changed.fingerprint, changed_at = now()
 		 WHERE c.sink = _sync_config_changed.sink;
+		-- The sink's refs go on describing the index in use: those of the
+		-- old configuration are kept aside, those kept for the new one (an
+		-- index used before) come back; an entity the new index holds
+		-- nothing of counts no vector there.  Content hashes stay: they
+		-- include the fingerprint, so every entity is sent again, and the
+		-- counts tell the worker which vectors to delete.
+		DELETE FROM amprenta.sync_index_archive a WHERE a.fingerprint = old;
+		INSERT INTO amprenta.sync_index_archive (fingerprint, entity_type, entity_id, chunk_count)
+		SELECT old, r.entity_type, r.entity_id, r.chunk_count
+		  FROM amprenta.sync_refs r WHERE r.sink = _sync_config_changed.sink AND r.chunk_count > 0;
+		UPDATE amprenta.sync_refs r SET chunk_count = x.chunk_count
+		  FROM (SELECT r2.entity_type, r2.entity_id, coalesce(a.chunk_count, 0) AS chunk_count
+				  FROM amprenta.sync_refs r2
+				  LEFT JOIN amprenta.sync_index_archive a
+						 ON a.fingerprint = _sync_config_changed.fingerprint
+						AND a.entity_type = r2.entity_type AND a.entity_id = r2.entity_id
+				 WHERE r2.sink = _sync_config_changed.sink) x
+		 WHERE r.sink = _sync_config_changed.sink AND r.entity_type = x.entity_type
+		   AND r.entity_id = x.entity_id AND r.chunk_count <> x.chunk_count;
+		INSERT INTO amprenta.sync_refs (sink, entity_type, entity_id, external_id, chunk_count)
+		SELECT _sync_config_changed.sink, a.entity_type, a.entity_id, a.entity_type || ':' || a.entity_id,
+			   a.chunk_count
+		  FROM amprenta.sync_index_archive a
+		 WHERE a.fingerprint = _sync_config_changed.fingerprint
+		   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_refs r
+							WHERE r.sink = _sync_config_changed.sink
+							  AND r.entity_type = a.entity_type AND r.entity_id = a.entity_id);
+		DELETE FROM amprenta.sync_index_archive a WHERE a.fingerprint = _sync_config_changed.fingerprint;
 		total := amprenta._sync_enqueue(_sync_config_changed.sink, NULL, NULL);
-		-- Features are queued by their triggers only, when enabled: those
-		-- the index holds are indexed again.
+		-- And what else the index holds: features (queued by their triggers
+		-- only, when enabled) are indexed again; entities deleted since are
+		-- deleted from it (an upsert of an entity that no longer exists
+		-- deletes its vectors).
 		INSERT INTO amprenta.sync_outbox (sink, op, entity_type, entity_id)
 		SELECT r.sink, 'upsert', r.entity_type, r.entity_id
-		  FROM amprenta.sync_refs r JOIN amprenta.features f ON f.id = r.entity_id
-		 WHERE r.sink = _sync_config_changed.sink AND r.entity_type = 'feature'
+		  FROM amprenta.sync_refs r
+		 WHERE r.sink = _sync_config_changed.sink
+		   AND NOT EXISTS (SELECT 1 FROM amprenta.sync_outbox o
+							WHERE o.sink = r.sink AND o.entity_type = r.entity_type
+							  AND o.entity_id = r.entity_id AND o.state = 'pending')
 		ON CONFLICT (sink, entity_type, entity_id) WHERE state = 'pending' DO UPDATE SET op = sync_outbox.op;
 		GET DIAGNOSTICS n = ROW_COUNT;
 		total := total + n;
@@ -1366,7 +1421,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION amprenta._sync_config_changed(text, text) IS
-	'Internal: run by the sync worker when its index configuration differs from the one it checked last; stores it in sync_config and, when the stored one differs, queues every entity for the index. Returns how many were queued.';
+	'Internal: run by the sync worker when its index configuration differs from the one it checked last; stores it in sync_config and, when the stored one differs, keeps the refs of the index left in sync_index_archive, brings back those kept for the new one, and queues every entity for the index (and those the index holds that are gone). Returns how many were queued.';
 
 -- The worker records a page it created on the entity row, unless the user
 -- linked one already.  notion_page_id is not synced content: no new change.
@@ -1956,7 +2011,7 @@ GRANT EXECUTE ON FUNCTION
 -- Admins configure and repair sync.
 GRANT INSERT, UPDATE, DELETE ON
 	amprenta.notion_targets, amprenta.sync_outbox, amprenta.sync_leases, amprenta.sync_capture,
-	amprenta.sync_refs, amprenta.sync_config, amprenta.chunks
+	amprenta.sync_refs, amprenta.sync_config, amprenta.sync_index_archive, amprenta.chunks
 	TO amprenta_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA amprenta TO amprenta_admin;
 GRANT EXECUTE ON FUNCTION

@@ -16,7 +16,10 @@
 # - a restart (of the worker, or of the server) with an unchanged
 #   configuration that queues, embeds or upserts anything;
 # - a new chunk size taken for a new configuration (it is not: vectors cut
-#   at another size are still usable, so nothing is re-embedded at once).
+#   at another size are still usable, so nothing is re-embedded at once);
+# - a switch back to an index used before that leaves there the vectors of
+#   entities deleted, and the surplus vectors of entities shrunk, while
+#   another index was in use.
 #
 # No sleeps: every wait polls the database or the fake until a condition
 # holds (poll_query_until: 180 s).  The worker stores the new fingerprint in
@@ -277,6 +280,34 @@ for my $how ('the worker is terminated', 'the server restarts')
 		JOIN amprenta.datasets d ON d.id = c.entity_id WHERE d.name = 'dataset 6'}), 't',
 		'the changed dataset was cut at the new size');
 	index_matches('after a new chunk size', 'newest', $M2);
+}
+
+# --- (e) Back to an index used before ----------------------------------------------
+# Index newer still holds the vectors of (b).  While newest is in use, a
+# dataset shrinks to one chunk and another is deleted; back to newer, the
+# worker must delete there what it wrote before and no entity has now (it
+# knows from what was kept aside when newer was left: sync_index_archive).
+# Then back to newest, which kept the state of before the switch.
+{
+	sql(q{UPDATE amprenta.datasets SET description = 'Short now.' WHERE name = 'dataset 5'});
+	sql(q{DELETE FROM amprenta.datasets WHERE name = 'dataset 4'});
+	$s->drained('a dataset shrunk, another deleted');
+	index_matches('a dataset shrunk, another deleted', 'newest', $M2);
+	my $c = chunks();
+	my $stale = grep { !exists $c->{$_} } keys %{ $fake->vectors('newer') };
+	ok($stale > 0, "index newer holds $stale vectors no entity has now");
+	for my $back (qw(newer newest))
+	{
+		sql("ALTER SYSTEM SET amprenta.pinecone_index = '$back'");
+		sql('SELECT pg_reload_conf()');
+		resynced("back to $back", fingerprint($M2, $back));
+		index_matches("back to $back, used before", $back, $M2);
+		is(sql(q{SELECT count(*) FROM amprenta.sync_index_archive WHERE fingerprint = '} . fingerprint($M2, $back) . q{'}),
+			'0', "back to $back: what was kept aside for it is in use again");
+		is(sql(q{SELECT count(*) FROM amprenta.sync_outbox WHERE state = 'dead'}), '0', "back to $back: no dead row");
+	}
+	is(sql(q{SELECT count(DISTINCT entity_id) FROM amprenta.sync_index_archive WHERE fingerprint = '}
+		. fingerprint($M2, 'newer') . q{'}), $entities - 1, 'what newer holds is kept aside, per entity');
 }
 
 $s->stop;
