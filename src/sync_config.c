@@ -9,11 +9,11 @@
  * not change, and they would keep vectors of the old model, or stay out
  * of a new Pinecone index, until someone called amprenta_pinecone_sync().
  *
- * The worker calls sync_config_check() at the top of every turn of its
- * loop (the first turn is its start), after it processed a pending reload
- * and before it claims any row of the index sink.  The fingerprint is
- * compared with the one this process reconciled last, in memory; only when
- * they differ (and once after a start) does it ask the database,
+ * At the top of every turn of its loop (the first turn is its start),
+ * after it processed a pending reload and before it claims any row of the
+ * index sink, the worker compares the fingerprint with the one this
+ * process reconciled last, in memory (sync_config_differs); only when they
+ * differ (and once after a start) does sync_config_check() ask the database,
  * amprenta._sync_config_changed(), which in one transaction compares it
  * with the one stored in amprenta.sync_config, stores the new one and
  * queues every entity for the index when they differ.  So no row of the
@@ -58,8 +58,8 @@ sync_config_differs(void)
 
 /*
  * Make sure the stored fingerprint of the index sink is the current one,
- * queueing every entity for the index when it was not.  Runs its own
- * transaction; none may be open.
+ * queueing every entity for the index when it was not.  Called when
+ * sync_config_differs().  Runs its own transaction; none may be open.
  */
 void
 sync_config_check(void)
@@ -71,9 +71,6 @@ sync_config_check(void)
 	int64		queued;
 
 	index_config_fingerprint(fingerprint, sizeof(fingerprint));
-	if (reconciled[0] != '\0' && strcmp(fingerprint, reconciled) == 0)
-		return;
-
 	pgstat_report_activity(STATE_RUNNING, "amprenta sync: checking the index configuration");
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();

@@ -524,9 +524,12 @@ amprenta_sync_worker_main(Datum arg)
 		{
 			TimestampTz now;
 
+			/* before any claim: see sync_config.c */
 			if (sync_config_differs())
+			{
 				flush_pending(&sink_index_ops);
-			sync_config_check();	/* before any claim: see sync_config.c */
+				sync_config_check();
+			}
 			serve_waiters();
 			begin_xact();
 			SPI_connect();
