@@ -112,39 +112,69 @@ enqueue_here(int sink, const char *etype, pg_uuid_t *id)
 	return n;
 }
 
-/* Queue rows of the matching entities still in the queue: (live, dead). */
-static void
-queue_left(int sink, const char *etype, pg_uuid_t *id, TimestampTz since,
-		   int64 *live, int64 *dead, char **last_error)
-{
-	Oid			argtypes[4] = {TEXTOID, TEXTOID, UUIDOID, TIMESTAMPTZOID};
-	Datum		args[4];
-	char		nulls[4] = {' ', etype ? ' ' : 'n', id ? ' ' : 'n', ' '};
-	bool		isnull;
-	Datum		d;
+/*
+ * What a wait watches, each check with a fresh snapshot (not read-only) to
+ * see the worker's commits.  Whether any matching entity is still queued
+ * (pending, or captured and not yet moved into the queue) is asked at every
+ * batch the worker records, and stops at the first row found; the dead rows
+ * since the wait began take a scan of the sink's rows, and are looked for
+ * once a second and when nothing is left (enqueue_and_wait).
+ */
+#define QUEUE_FILTER "sink = $1 AND ($2::text IS NULL OR entity_type = $2) "
 
+static void
+queue_args(int sink, const char *etype, pg_uuid_t *id, Datum *args, char *nulls)
+{
 	args[0] = CStringGetTextDatum(sync_sink_name(sink));
 	args[1] = etype ? CStringGetTextDatum(etype) : (Datum) 0;
 	args[2] = id ? UUIDPGetDatum(id) : (Datum) 0;
+	nulls[0] = ' ';
+	nulls[1] = etype ? ' ' : 'n';
+	nulls[2] = id ? ' ' : 'n';
+}
+
+static bool
+queue_live(int sink, const char *etype, pg_uuid_t *id)
+{
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, UUIDOID};
+	Datum		args[3];
+	char		nulls[3];
+	bool		isnull;
+
+	queue_args(sink, etype, id, args, nulls);
+	if (SPI_execute_with_args("SELECT EXISTS (SELECT 1 FROM amprenta.sync_outbox"
+							  "               WHERE " QUEUE_FILTER " AND state = 'pending'"
+							  "                 AND ($3::uuid IS NULL OR entity_id = $3))"
+							  "    OR EXISTS (SELECT 1 FROM amprenta.sync_capture"
+							  "               WHERE " QUEUE_FILTER
+							  "                 AND ($3::uuid IS NULL OR entity_ids @> ARRAY[$3::uuid]))",
+							  3, argtypes, args, nulls, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed");
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/* Matching rows dead since the wait began, and the last error of them. */
+static int64
+queue_dead(int sink, const char *etype, pg_uuid_t *id, TimestampTz since, char **last_error)
+{
+	Oid			argtypes[4] = {TEXTOID, TEXTOID, UUIDOID, TIMESTAMPTZOID};
+	Datum		args[4];
+	char		nulls[4];
+	bool		isnull;
+	Datum		d;
+
+	queue_args(sink, etype, id, args, nulls);
 	args[3] = TimestampTzGetDatum(since);
-	/* Not read-only: a fresh snapshot each time, to see the worker's commits. */
-	if (SPI_execute_with_args("SELECT count(*) FILTER (WHERE state <> 'dead'), "
-							  "       count(*) FILTER (WHERE state = 'dead' AND updated_at >= $4), "
-							  "       (array_agg(last_error ORDER BY updated_at DESC) "
-							  "          FILTER (WHERE state = 'dead' AND updated_at >= $4))[1] "
-							  "  FROM (SELECT state, updated_at, last_error FROM amprenta.sync_outbox "
-							  "         WHERE sink = $1 AND ($2::text IS NULL OR entity_type = $2) "
-							  "           AND ($3::uuid IS NULL OR entity_id = $3) "
-							  "        UNION ALL "
-							  "        SELECT 'captured', created_at, NULL FROM amprenta.sync_capture "
-							  "         WHERE sink = $1 AND ($2::text IS NULL OR entity_type = $2) "
-							  "           AND ($3::uuid IS NULL OR entity_ids @> ARRAY[$3::uuid])) q",
+	nulls[3] = ' ';
+	if (SPI_execute_with_args("SELECT count(*), (array_agg(last_error ORDER BY updated_at DESC))[1]"
+							  "  FROM amprenta.sync_outbox"
+							  " WHERE " QUEUE_FILTER " AND state = 'dead' AND updated_at >= $4"
+							  "   AND ($3::uuid IS NULL OR entity_id = $3)",
 							  4, argtypes, args, nulls, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_with_args failed");
-	*live = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	*dead = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 	*last_error = isnull ? NULL : TextDatumGetCString(d);
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 static void
@@ -185,6 +215,7 @@ enqueue_and_wait(int sink, const char *etype, pg_uuid_t *id, int wait_seconds)
 	SyncWaitSlot *slot = NULL;
 	SyncWorkerSlot *w;
 	int64		enqueued = 0;
+	TimestampTz dead_checked = 0;
 	bool		failed = false;
 	char		message[256] = "";
 
@@ -267,19 +298,24 @@ enqueue_and_wait(int sink, const char *etype, pg_uuid_t *id, int wait_seconds)
 		/* 2. They leave the queue (delivered) or die. */
 		for (;;)
 		{
-			int64		live,
-						dead;
-			char	   *last_error;
+			bool		live = queue_live(sink, etype, id);
+			TimestampTz now = GetCurrentTimestamp();
 
-			queue_left(sink, etype, id, start, &live, &dead, &last_error);
-			if (dead > 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-						 errmsg("%lld of the entities could not be delivered to %s", (long long) dead,
-								sync_sink_name(sink)),
-						 errdetail("Last error: %s", last_error ? last_error : "(none)"),
-						 errhint("Fix the cause, then run amprenta_retry_dead('%s').", sync_sink_name(sink))));
-			if (live == 0)
+			if (!live || TimestampDifferenceExceeds(dead_checked, now, 1000))
+			{
+				char	   *last_error;
+				int64		dead = queue_dead(sink, etype, id, start, &last_error);
+
+				if (dead > 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+							 errmsg("%lld of the entities could not be delivered to %s", (long long) dead,
+									sync_sink_name(sink)),
+							 errdetail("Last error: %s", last_error ? last_error : "(none)"),
+							 errhint("Fix the cause, then run amprenta_retry_dead('%s').", sync_sink_name(sink))));
+				dead_checked = now;
+			}
+			if (!live)
 				break;
 			wait_a_moment(deadline, "delivery", wait_seconds);
 		}
