@@ -91,18 +91,28 @@ check_arguments(int sink, const char *etype, pg_uuid_t *id)
 	}
 }
 
+/* $1 sink, $2 entity type, $3 entity id (NULL: all), as the queries below take them. */
+static void
+queue_args(int sink, const char *etype, pg_uuid_t *id, Datum *args, char *nulls)
+{
+	args[0] = CStringGetTextDatum(sync_sink_name(sink));
+	args[1] = etype ? CStringGetTextDatum(etype) : (Datum) 0;
+	args[2] = id ? UUIDPGetDatum(id) : (Datum) 0;
+	nulls[0] = ' ';
+	nulls[1] = etype ? ' ' : 'n';
+	nulls[2] = id ? ' ' : 'n';
+}
+
 static int64
 enqueue_here(int sink, const char *etype, pg_uuid_t *id)
 {
 	Oid			argtypes[3] = {TEXTOID, TEXTOID, UUIDOID};
 	Datum		args[3];
-	char		nulls[3] = {' ', etype ? ' ' : 'n', id ? ' ' : 'n'};
+	char		nulls[3];
 	bool		isnull;
 	int64		n;
 
-	args[0] = CStringGetTextDatum(sync_sink_name(sink));
-	args[1] = etype ? CStringGetTextDatum(etype) : (Datum) 0;
-	args[2] = id ? UUIDPGetDatum(id) : (Datum) 0;
+	queue_args(sink, etype, id, args, nulls);
 	if (SPI_execute_with_args("SELECT amprenta._sync_enqueue($1, $2, $3)",
 							  3, argtypes, args, nulls, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_with_args failed");
@@ -121,17 +131,6 @@ enqueue_here(int sink, const char *etype, pg_uuid_t *id)
  * once a second and when nothing is left (enqueue_and_wait).
  */
 #define QUEUE_FILTER "sink = $1 AND ($2::text IS NULL OR entity_type = $2) "
-
-static void
-queue_args(int sink, const char *etype, pg_uuid_t *id, Datum *args, char *nulls)
-{
-	args[0] = CStringGetTextDatum(sync_sink_name(sink));
-	args[1] = etype ? CStringGetTextDatum(etype) : (Datum) 0;
-	args[2] = id ? UUIDPGetDatum(id) : (Datum) 0;
-	nulls[0] = ' ';
-	nulls[1] = etype ? ' ' : 'n';
-	nulls[2] = id ? ' ' : 'n';
-}
 
 static bool
 queue_live(int sink, const char *etype, pg_uuid_t *id)
